@@ -1,0 +1,95 @@
+// The engine: give it a signaler and it connects to the peer by itself
+// (role exchange, perfect negotiation, trickle ICE, ICE restart when the path
+// fails, a fresh connection when the peer restarts) and hands out sockets.
+// No call depends on the connection state: socket("chat") may be called
+// before the peers have met, and completes once they have.
+//
+// Threads: methods may be called from any thread. All handlers of one engine
+// run on one thread, one at a time, and must not block. The blocking helpers
+// (wait_for, futures' get(), Socket::wait_*) are for your own threads; calling
+// them inside a handler would deadlock.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <future>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "rtcengine/connection_state.hpp"
+#include "rtcengine/errors.hpp"
+#include "rtcengine/options.hpp"
+#include "rtcengine/signaler.hpp"
+#include "rtcengine/socket.hpp"
+#include "rtcengine/stats.hpp"
+
+namespace rtcengine {
+
+namespace detail {
+class EngineCore;
+}
+
+class Engine {
+ public:
+  using SocketHandler = std::function<void(SocketPtr socket)>;
+  using StateHandler = std::function<void(ConnectionState state)>;
+  using ErrorHandler = std::function<void(const Error& error)>;
+
+  // Throws InvalidOptionError for bad options.
+  static std::shared_ptr<Engine> create(std::shared_ptr<Signaler> signaler,
+                                        EngineOptions options = {});
+  ~Engine();  // closes the engine
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Starts connecting (needed only with auto_connect = false); after a
+  // failure, restarts ICE at once.
+  void connect();
+  // Closes every socket and the connection; the peer's engine closes too.
+  void close();
+  void restart_ice();
+  // Applies ice_servers and ice_policy to the live connection too.
+  void update_options(EngineOptions options);
+
+  ConnectionState state() const;
+  void on_state_change(StateHandler handler);
+  // Waits until the state is `state`; false on timeout (or when the engine
+  // closed while waiting for another state).
+  bool wait_for(ConnectionState state, std::chrono::milliseconds timeout) const;
+  // The role in perfect negotiation, once settled.
+  std::optional<Role> role() const;
+
+  // Negotiated socket: both peers call socket("label").
+  std::future<SocketPtr> socket(std::string label);
+  void socket(std::string label, SocketHandler on_open);
+  // Unnegotiated socket: the peer receives it through on_socket()/next_socket().
+  std::future<SocketPtr> socket();
+  void socket(SocketHandler on_open);
+  // The peer's unnegotiated sockets; kept until a handler is set.
+  void on_socket(SocketHandler handler);
+  // Blocking alternative to on_socket(); nullptr on timeout.
+  SocketPtr next_socket(std::chrono::milliseconds timeout);
+
+  // Errors that happen in the background: malformed signaling, refused
+  // descriptions or candidates, failures to reconnect. Kept until a handler
+  // is set.
+  void on_error(ErrorHandler handler);
+
+  std::future<ConnectionStats> stats();
+
+  // How many times the engine paired with a new peer instance (peer restart).
+  std::uint64_t peer_generation() const;
+
+  detail::EngineCore& core() const { return *core_; }
+
+ private:
+  explicit Engine(std::shared_ptr<detail::EngineCore> core);
+  std::shared_ptr<detail::EngineCore> core_;
+  std::shared_ptr<void> incoming_;  // the peer's unnegotiated sockets
+};
+
+using EnginePtr = std::shared_ptr<Engine>;
+
+}  // namespace rtcengine

@@ -1,0 +1,58 @@
+// Errors RTCEngine reports. Misuse at a call site throws one of these;
+// asynchronous failures arrive through error callbacks or failed futures.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace rtcengine {
+
+// Base of every error RTCEngine throws or reports.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// An option has a value RTCEngine cannot use; the message names the field.
+class InvalidOptionError : public Error {
+ public:
+  using Error::Error;
+};
+
+// The engine, socket or transaction is closed; open a new one.
+class ClosedError : public Error {
+ public:
+  using Error::Error;
+};
+
+// A single message is larger than the peer connection can carry.
+class MessageTooLargeError : public Error {
+ public:
+  using Error::Error;
+};
+
+// The socket's send buffer is full and the caller cannot wait here.
+class BufferFullError : public Error {
+ public:
+  using Error::Error;
+};
+
+// A blocking helper gave up waiting.
+class TimeoutError : public Error {
+ public:
+  using Error::Error;
+};
+
+// The peer or the signaling path sent something that breaks the protocol.
+class ProtocolError : public Error {
+ public:
+  using Error::Error;
+};
+
+// The call cannot be made this way (wrong thread, duplicate label, ...).
+class UsageError : public Error {
+ public:
+  using Error::Error;
+};
+
+}  // namespace rtcengine

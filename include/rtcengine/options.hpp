@@ -1,0 +1,80 @@
+// Settings of an engine, gathered in one plain struct with safe defaults.
+// Validation happens once, in validate(), with an error naming the field.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rtcengine {
+
+// Perfect-negotiation role. `automatic` exchanges random seeds with the peer.
+enum class Role { automatic, polite, impolite };
+
+// Which ICE candidates may be used: every kind, or TURN relays only.
+enum class IcePolicy { all, relay };
+
+// How much RTCEngine (and libwebrtc underneath) writes to stderr.
+enum class LogLevel { none, error, warning, info, verbose };
+
+// A STUN or TURN server, as in RTCIceServer. There is no default server.
+struct IceServer {
+  std::vector<std::string> urls;  // "stun:host:port", "turn:host:port?transport=udp", "turns:..."
+  std::string username;           // TURN only
+  std::string credential;         // TURN only
+};
+
+struct EngineOptions {
+  // Start connecting as soon as the engine is created; otherwise call connect().
+  bool auto_connect = true;
+
+  // Empty by default: only host candidates. Users bring their own servers.
+  std::vector<IceServer> ice_servers;
+
+  // Fixed role for both-sides-configured deployments; automatic by default.
+  Role role = Role::automatic;
+
+  IcePolicy ice_policy = IcePolicy::all;
+
+  // Interface names ICE may gather on ("eth0", "veth1"); empty means all.
+  std::vector<std::string> network_interfaces;
+
+  // libwebrtc ignores loopback interfaces unless this is set. LocalSignaler
+  // turns it on, since both peers are on this machine.
+  bool allow_loopback = false;
+
+  // Local UDP port range for ICE; 0/0 lets the system choose.
+  std::uint16_t port_range_min = 0;
+  std::uint16_t port_range_max = 0;
+
+  // How long without packets from the peer before the path counts as
+  // disconnected, and before it counts as failed (which starts ICE restart).
+  std::chrono::milliseconds disconnected_after{2500};
+  std::chrono::milliseconds failed_after{5000};
+
+  // Automatic ICE restart: first retry delay, doubled up to the maximum.
+  std::chrono::milliseconds ice_restart_backoff_initial{500};
+  std::chrono::milliseconds ice_restart_backoff_max{4000};
+
+  LogLevel log_level = LogLevel::none;
+
+  // Throws InvalidOptionError naming the first bad field and its value.
+  void validate() const;
+};
+
+// "polite" / "impolite" / "automatic"; throws InvalidOptionError otherwise.
+Role parse_role(std::string_view text);
+std::string_view to_string(Role role);
+
+// "all" / "relay"; throws InvalidOptionError otherwise.
+IcePolicy parse_ice_policy(std::string_view text);
+
+// "none" / "error" / "warning" / "info" / "verbose".
+LogLevel parse_log_level(std::string_view text);
+
+// "turn:user:pass@host:port" style helper used by the CLI: urls plus credentials.
+IceServer parse_ice_server(std::string_view text);
+
+}  // namespace rtcengine

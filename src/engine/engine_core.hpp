@@ -1,0 +1,154 @@
+// The engine's state machine. Everything here runs on the EventLoop; the
+// public Engine posts into it. Split in two files: connection.cpp (signaling,
+// roles, sessions, ICE restart, state) and socket_requests.cpp (socket()
+// calls and incoming channels).
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <future>
+#include <list>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "engine/session.hpp"
+#include "engine/signaling_outbox.hpp"
+#include "negotiation/role_assignment.hpp"
+#include "rtcengine/engine.hpp"
+#include "webrtc/event_loop.hpp"
+
+namespace rtcengine::detail {
+
+class EngineCore : public std::enable_shared_from_this<EngineCore> {
+ public:
+  using SocketHandler = Engine::SocketHandler;
+  using FailHandler = std::function<void(std::exception_ptr)>;
+  using ChannelHandler = std::function<void(std::shared_ptr<SocketCore>)>;
+
+  EngineCore(std::shared_ptr<Signaler> signaler, EngineOptions options);
+  ~EngineCore();
+
+  EventLoop& loop() { return loop_; }
+
+  // ---- any thread; each posts to the loop ----
+  void connect();
+  void close();
+  void restart_ice();
+  void update_options(EngineOptions options);
+  void request_socket(std::optional<std::string> label, SocketHandler on_open,
+                      FailHandler on_fail);
+  // The peer's unnegotiated channels whose label starts with `prefix`.
+  void set_incoming_handler(const std::string& prefix, ChannelHandler handler);
+  void on_state_change(Engine::StateHandler handler);
+  void on_error(Engine::ErrorHandler handler);
+  void stats(std::function<void(ConnectionStats)> done);
+  // Creates an unnegotiated channel with `prefix`_n and reports when the
+  // peer acknowledged it (used by unnegotiated transactions).
+  void request_unnegotiated(const std::string& prefix, ChannelHandler on_open, FailHandler on_fail);
+  void request_negotiated(const std::string& label, ChannelHandler on_open, FailHandler on_fail);
+
+  // ---- any thread, reads ----
+  ConnectionState state() const;
+  bool wait_for(ConnectionState state, std::chrono::milliseconds timeout) const;
+  std::optional<Role> role() const;
+  std::uint64_t peer_generation() const;
+
+  // ---- loop only ----
+  void report_error(const Error& error);
+
+ private:
+  struct SocketRequest {
+    std::uint64_t id = 0;
+    std::optional<std::string> label;  // nullopt: unnegotiated
+    std::string unnegotiated_prefix;
+    bool internal = false;
+    ChannelHandler on_open;
+    FailHandler on_fail;
+    std::shared_ptr<SocketCore> in_flight;
+  };
+
+  // connection.cpp
+  void start();
+  void install_signaler_handlers();
+  void on_role_message(const Json& message);
+  void on_description_message(const Json& message);
+  void on_candidate_message(const Json& message);
+  void on_signaler_ready(bool ready);
+  void open_session();
+  void end_session(const std::string& reason);
+  void on_peer_state(std::uint64_t generation, PeerState state);
+  void schedule_ice_restart(std::chrono::milliseconds delay);
+  void attempt_ice_restart();
+  void set_state(ConnectionState state);
+  void send_signal(Json message);
+  void send_own_seed();
+  void begin_close(bool by_peer);
+  void finish_close();
+  PeerConnectionConfig connection_config() const;
+  // Runs `task` on the loop unless the engine is gone by then; the close
+  // sequence holds its own strong reference instead.
+  template <typename Task>
+  void post(Task task) {
+    std::weak_ptr<EngineCore> weak = weak_from_this();
+    loop_.post([weak, task = std::move(task)]() mutable {
+      if (auto self = weak.lock()) task(*self);
+    });
+  }
+
+  // socket_requests.cpp
+  void add_request(SocketRequest request);
+  void serve_requests();
+  void serve(SocketRequest& request);
+  void fulfil(std::uint64_t request_id, std::shared_ptr<SocketCore> core);
+  void on_data_channel(std::uint64_t generation, std::shared_ptr<DataChannel> channel);
+  void claim_unclaimed(const std::string& label);
+  void request_internal_socket();
+  void fail_all_requests(const std::string& reason);
+  std::shared_ptr<SocketCore> make_core(std::shared_ptr<DataChannel> channel,
+                                        SocketCore::Side side);
+  bool label_in_use(const std::string& label) const;
+
+  EventLoop& loop_;
+  std::shared_ptr<Signaler> signaler_;
+  EngineOptions options_;
+  RoleAssignment roles_;
+  SignalingOutbox outbox_;
+  std::unique_ptr<Session> session_;
+  std::uint64_t generation_ = 0;
+  bool started_ = false;
+  bool closing_ = false;
+  Signaler::ListenerId ready_listener_ = 0;
+  std::deque<Json> early_signals_;  // negotiation messages before a session
+
+  // ICE restart with backoff.
+  std::chrono::milliseconds restart_delay_{0};
+  bool restart_scheduled_ = false;
+  bool restart_waiting_for_signaler_ = false;
+
+  // State, readable from any thread.
+  mutable std::mutex state_mutex_;
+  mutable std::condition_variable state_changed_;
+  ConnectionState state_ = ConnectionState::inactive;
+  std::optional<Role> role_;
+  std::uint64_t peer_generation_ = 0;
+  Engine::StateHandler state_handler_;
+
+  Engine::ErrorHandler error_handler_;
+  std::deque<std::pair<bool, std::string>> kept_errors_;  // (protocol?, text)
+
+  // Sockets.
+  std::uint64_t next_request_id_ = 1;
+  std::list<SocketRequest> requests_;
+  std::map<std::string, std::weak_ptr<SocketCore>> open_labels_;
+  std::uint64_t unnegotiated_counter_ = 0;
+  std::map<std::string, ChannelHandler> incoming_handlers_;
+  std::map<std::string, std::deque<std::shared_ptr<SocketCore>>> incoming_kept_;
+};
+
+}  // namespace rtcengine::detail

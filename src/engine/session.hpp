@@ -1,0 +1,40 @@
+// One peer connection's lifetime: from a settled role until the peer
+// restarts or the engine closes. Sockets belong to the session they were
+// opened on and close with it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "negotiation/perfect_negotiation.hpp"
+#include "socket/socket_core.hpp"
+#include "webrtc/peer_connection.hpp"
+
+namespace rtcengine::detail {
+
+inline constexpr const char* kInternalLabel = "RTCEngine-internal";
+inline constexpr const char* kUnnegotiatedSocketPrefix = "RTCEngine-unnegotiated-socket";
+inline constexpr const char* kUnnegotiatedTransactionPrefix = "RTCEngine-unnegotiated-transaction";
+
+struct Session {
+  std::uint64_t generation = 0;
+  bool polite = false;
+  // Destroyed after `negotiation`, which holds a reference to it; its
+  // callbacks are cut off by close() before either goes away.
+  std::unique_ptr<PeerConnection> connection;
+  std::unique_ptr<PerfectNegotiation> negotiation;
+  // Negotiated channels the peer opened that no socket() call took yet.
+  std::map<std::string, std::shared_ptr<SocketCore>> unclaimed;
+  // Every socket core living on this connection, to close with it.
+  std::vector<std::weak_ptr<SocketCore>> sockets;
+  std::shared_ptr<SocketCore> internal;
+
+  ~Session() {
+    if (connection) connection->close();
+  }
+};
+
+}  // namespace rtcengine::detail

@@ -1,0 +1,253 @@
+// socket() calls and the peer's channels. A negotiated socket is created by
+// the polite side and taken by the impolite side when its label arrives; an
+// unnegotiated one is created by the caller and handed to the peer's
+// on_socket(). Requests outlive connections: if the peer restarts before a
+// socket opened, the request is served again on the new connection.
+#include "engine/engine_core.hpp"
+#include "util/log.hpp"
+
+namespace rtcengine::detail {
+namespace {
+
+bool starts_with(const std::string& text, const std::string& prefix) {
+  return text.compare(0, prefix.size(), prefix) == 0;
+}
+
+}  // namespace
+
+std::shared_ptr<SocketCore> EngineCore::make_core(std::shared_ptr<DataChannel> channel,
+                                                  SocketCore::Side side) {
+  auto core = std::make_shared<SocketCore>(loop_, std::move(channel), side);
+  if (session_) session_->sockets.push_back(core);
+  return core;
+}
+
+bool EngineCore::label_in_use(const std::string& label) const {
+  for (const auto& request : requests_) {
+    if (request.label == label) return true;
+  }
+  auto open = open_labels_.find(label);
+  return open != open_labels_.end() && !open->second.expired();
+}
+
+void EngineCore::request_socket(std::optional<std::string> label, SocketHandler on_open,
+                                FailHandler on_fail) {
+  auto open = [on_open = std::move(on_open)](std::shared_ptr<SocketCore> core) {
+    on_open(std::make_shared<Socket>(std::move(core)));
+  };
+  if (label) {
+    request_negotiated(*label, std::move(open), std::move(on_fail));
+  } else {
+    request_unnegotiated(kUnnegotiatedSocketPrefix, std::move(open), std::move(on_fail));
+  }
+}
+
+void EngineCore::request_negotiated(const std::string& label, ChannelHandler on_open,
+                                    FailHandler on_fail) {
+  SocketRequest request;
+  request.label = label;
+  request.on_open = std::move(on_open);
+  request.on_fail = std::move(on_fail);
+  post([request = std::move(request)](EngineCore& self) mutable {
+    self.add_request(std::move(request));
+  });
+}
+
+void EngineCore::request_unnegotiated(const std::string& prefix, ChannelHandler on_open,
+                                      FailHandler on_fail) {
+  SocketRequest request;
+  request.unnegotiated_prefix = prefix;
+  request.on_open = std::move(on_open);
+  request.on_fail = std::move(on_fail);
+  post([request = std::move(request)](EngineCore& self) mutable {
+    self.add_request(std::move(request));
+  });
+}
+
+void EngineCore::add_request(SocketRequest request) {
+  auto fail = [&](auto error) {
+    if (request.on_fail) request.on_fail(std::make_exception_ptr(error));
+  };
+  if (closing_) {
+    fail(ClosedError("the engine is closed; create a new engine to open sockets"));
+    return;
+  }
+  if (request.label && !request.internal &&
+      (*request.label == kInternalLabel || starts_with(*request.label, "RTCEngine-"))) {
+    fail(UsageError("socket label \"" + *request.label +
+                    "\" is reserved for RTCEngine's own channels"));
+    return;
+  }
+  if (request.label && label_in_use(*request.label)) {
+    fail(UsageError("socket \"" + *request.label +
+                    "\" is already open or being opened; labels are unique per engine"));
+    return;
+  }
+  request.id = next_request_id_++;
+  requests_.push_back(std::move(request));
+  serve_requests();
+}
+
+void EngineCore::request_internal_socket() {
+  SocketRequest request;
+  request.label = kInternalLabel;
+  request.internal = true;
+  auto generation = session_->generation;
+  std::weak_ptr<EngineCore> weak = weak_from_this();
+  request.on_open = [weak, generation](std::shared_ptr<SocketCore> core) {
+    auto self = weak.lock();
+    if (!self || !self->session_ || self->session_->generation != generation) return;
+    self->session_->internal = core;
+  };
+  requests_.push_back(std::move(request));
+  requests_.back().id = next_request_id_++;
+}
+
+void EngineCore::serve_requests() {
+  if (!session_ || closing_) return;
+  for (auto& request : requests_) {
+    if (!request.in_flight) serve(request);
+  }
+  // serve() may have fulfilled (and removed) requests; nothing else to do.
+}
+
+void EngineCore::serve(SocketRequest& request) {
+  bool creates_channel = !request.label || session_->polite;
+  if (!creates_channel) {
+    claim_unclaimed(*request.label);
+    return;
+  }
+  std::string label = request.label
+                          ? *request.label
+                          : request.unnegotiated_prefix + "_" +
+                                std::to_string(unnegotiated_counter_++);
+  std::shared_ptr<DataChannel> channel;
+  try {
+    channel = session_->connection->create_data_channel(label);
+  } catch (const Error& error) {
+    report_error(error);
+    return;
+  }
+  RTCENGINE_LOG(verbose, "engine " << this << ": created channel " << label);
+  auto core = make_core(std::move(channel), SocketCore::Side::creator);
+  request.in_flight = core;
+  auto id = request.id;
+  std::weak_ptr<EngineCore> weak = weak_from_this();
+  std::weak_ptr<SocketCore> weak_core = core;
+  SocketCore::Hooks hooks;
+  hooks.on_ready = [weak, id, weak_core] {
+    auto self = weak.lock();
+    auto core = weak_core.lock();
+    if (self && core) self->fulfil(id, core);
+  };
+  hooks.on_closed = [weak, id, weak_core] {
+    auto self = weak.lock();
+    if (!self) return;
+    // Closed before the peer acknowledged it: the request waits for the
+    // next connection (end_session already cleared in_flight then).
+    for (auto& request : self->requests_) {
+      if (request.id == id && request.in_flight == weak_core.lock()) request.in_flight.reset();
+    }
+  };
+  core->start(std::move(hooks));
+}
+
+void EngineCore::claim_unclaimed(const std::string& label) {
+  auto found = session_->unclaimed.find(label);
+  if (found == session_->unclaimed.end()) return;
+  auto core = found->second;
+  session_->unclaimed.erase(found);
+  for (auto& request : requests_) {
+    if (request.label == label) {
+      core->claim();
+      fulfil(request.id, core);
+      return;
+    }
+  }
+}
+
+void EngineCore::fulfil(std::uint64_t request_id, std::shared_ptr<SocketCore> core) {
+  for (auto it = requests_.begin(); it != requests_.end(); ++it) {
+    if (it->id != request_id) continue;
+    auto request = std::move(*it);
+    requests_.erase(it);
+    RTCENGINE_LOG(verbose, "engine " << this << ": socket " << core->label() << " is open");
+    if (request.label && !request.internal) open_labels_[*request.label] = core;
+    if (request.internal) {
+      std::weak_ptr<EngineCore> weak = weak_from_this();
+      auto generation = session_ ? session_->generation : 0;
+      // The peer closing its engine closes this channel: close ours too.
+      core->on_close([weak, generation] {
+        auto self = weak.lock();
+        if (!self || self->closing_ || !self->session_ ||
+            self->session_->generation != generation) {
+          return;
+        }
+        self->begin_close(true);
+      });
+    }
+    if (request.on_open) request.on_open(std::move(core));
+    return;
+  }
+}
+
+void EngineCore::on_data_channel(std::uint64_t, std::shared_ptr<DataChannel> channel) {
+  std::string label = channel->label();
+  RTCENGINE_LOG(verbose, "engine " << this << ": the peer opened channel " << label);
+  // Unnegotiated: the label only says what kind of channel it is.
+  for (const std::string& prefix : {std::string(kUnnegotiatedSocketPrefix),
+                                   std::string(kUnnegotiatedTransactionPrefix)}) {
+    if (!starts_with(label, prefix)) continue;
+    ++unnegotiated_counter_;  // as rtc-engine does, so both sides' labels spread
+    auto core = make_core(std::move(channel), SocketCore::Side::receiver);
+    core->start({});
+    core->claim();
+    auto handler = incoming_handlers_.find(prefix);
+    if (handler != incoming_handlers_.end() && handler->second) {
+      handler->second(core);
+    } else {
+      incoming_kept_[prefix].push_back(core);
+    }
+    return;
+  }
+  // Negotiated: kept until the matching socket() call takes it.
+  auto core = make_core(std::move(channel), SocketCore::Side::receiver);
+  std::weak_ptr<EngineCore> weak = weak_from_this();
+  std::weak_ptr<SocketCore> weak_core = core;
+  SocketCore::Hooks hooks;
+  hooks.on_closed = [weak, label, weak_core] {
+    auto self = weak.lock();
+    if (!self || !self->session_) return;
+    auto found = self->session_->unclaimed.find(label);
+    if (found != self->session_->unclaimed.end() && found->second == weak_core.lock()) {
+      self->session_->unclaimed.erase(found);
+    }
+  };
+  core->start(std::move(hooks));
+  if (auto old = session_->unclaimed.find(label); old != session_->unclaimed.end()) {
+    old->second->abort("replaced by a newer channel with the same label");
+  }
+  session_->unclaimed[label] = core;
+  claim_unclaimed(label);
+}
+
+void EngineCore::set_incoming_handler(const std::string& prefix, ChannelHandler handler) {
+  post([prefix, handler = std::move(handler)](EngineCore& self) {
+    self.incoming_handlers_[prefix] = handler;
+    if (!handler) return;
+    auto kept = std::move(self.incoming_kept_[prefix]);
+    self.incoming_kept_.erase(prefix);
+    for (auto& core : kept) handler(core);
+  });
+}
+
+void EngineCore::fail_all_requests(const std::string& reason) {
+  auto requests = std::move(requests_);
+  requests_.clear();
+  for (auto& request : requests) {
+    if (request.in_flight) request.in_flight->abort(reason);
+    if (request.on_fail) request.on_fail(std::make_exception_ptr(ClosedError(reason)));
+  }
+}
+
+}  // namespace rtcengine::detail

@@ -1,0 +1,376 @@
+#include "socket/socket_core.hpp"
+
+#include <variant>
+
+#include "socket/frame_codec.hpp"
+
+namespace rtcengine::detail {
+namespace {
+
+constexpr std::size_t kMaxKeptErrors = 64;
+// A peer that never answers the close marker is closed on anyway.
+constexpr auto kCloseHandshakeLimit = std::chrono::seconds(5);
+
+}  // namespace
+
+SocketCore::SocketCore(EventLoop& loop, std::shared_ptr<DataChannel> channel, Side side)
+    : loop_(loop), channel_(std::move(channel)), side_(side), label_(channel_->label()) {}
+
+SocketCore::~SocketCore() = default;
+
+void SocketCore::post(std::function<void(SocketCore&)> task) {
+  std::weak_ptr<SocketCore> weak = weak_from_this();
+  loop_.post([weak, task = std::move(task)] {
+    if (auto self = weak.lock()) task(*self);
+  });
+}
+
+void SocketCore::start(Hooks hooks) {
+  hooks_ = std::move(hooks);
+  std::weak_ptr<SocketCore> weak = weak_from_this();
+  DataChannel::Callbacks callbacks;
+  callbacks.on_open = [weak] {
+    if (auto self = weak.lock()) self->flush();
+  };
+  callbacks.on_closed = [weak] {
+    if (auto self = weak.lock()) self->handle_closed();
+  };
+  callbacks.on_message = [weak](const std::uint8_t* data, std::size_t size, bool binary) {
+    if (auto self = weak.lock()) self->receive(data, size, binary);
+  };
+  callbacks.on_sent = [weak](std::uint64_t) {
+    if (auto self = weak.lock()) self->refresh_buffered();
+  };
+  internal_events_[kReceivedEvent] = [weak](const Json&) {
+    auto self = weak.lock();
+    if (!self || self->side_ != Side::creator || self->claimed_) return;
+    self->claimed_ = true;
+    self->send_features();
+    if (self->hooks_.on_ready) self->hooks_.on_ready();
+  };
+  internal_events_[kFeaturesEvent] = [weak](const Json& payload) {
+    auto self = weak.lock();
+    if (self && payload.is_object() && payload.value("closeHandshake", false)) {
+      self->peer_has_close_handshake_ = true;
+    }
+  };
+  internal_events_[kCloseEvent] = [weak](const Json&) {
+    if (auto self = weak.lock()) self->on_peer_close_marker();
+  };
+  channel_->set_callbacks(std::move(callbacks));
+  if (channel_->is_closed()) handle_closed();
+}
+
+void SocketCore::claim() {
+  if (side_ != Side::receiver || claimed_) return;
+  claimed_ = true;
+  enqueue_control(encode_event(kReceivedEvent, nullptr));
+  send_features();
+}
+
+void SocketCore::send_features() {
+  enqueue_control(encode_event(kFeaturesEvent, Json{{"closeHandshake", true}}));
+}
+
+void SocketCore::enqueue_control(std::string frame) {
+  {
+    std::lock_guard lock(mutex_);
+    if (closed_) return;
+    outbox_bytes_ += frame.size();
+    outbox_.push_back({std::move(frame), false});
+  }
+  flush();
+}
+
+void SocketCore::set_internal_event_handler(const std::string& name,
+                                            Socket::EventHandler handler) {
+  internal_events_[name] = std::move(handler);
+}
+
+bool SocketCore::is_open() const {
+  std::lock_guard lock(mutex_);
+  return !closing_ && !closed_.load();
+}
+
+bool SocketCore::has_room(std::size_t size) const {
+  std::size_t pending = outbox_bytes_ + handed_bytes_ + channel_buffered_;
+  // An empty buffer always takes one message, whatever the bound.
+  return pending == 0 || pending + size <= max_buffered_;
+}
+
+bool SocketCore::write_frame(std::string frame, bool binary, WriteMode mode) {
+  if (frame.size() > Socket::kMaxMessageSize) {
+    throw MessageTooLargeError("socket \"" + label_ + "\": a message of " +
+                               std::to_string(frame.size()) + " bytes is over the limit of " +
+                               std::to_string(Socket::kMaxMessageSize) +
+                               " bytes; split it into smaller writes");
+  }
+  bool on_loop = loop_.is_current();
+  std::unique_lock lock(mutex_);
+  auto closed_error = [&] {
+    return ClosedError("socket \"" + label_ + "\" is closed; open a new socket to send more");
+  };
+  if (closing_ || closed_) throw closed_error();
+  while (!has_room(frame.size())) {
+    if (mode == WriteMode::try_once) {
+      drain_wanted_ = true;
+      return false;
+    }
+    if (on_loop) {
+      drain_wanted_ = true;
+      throw BufferFullError("socket \"" + label_ + "\": the send buffer (" +
+                            std::to_string(max_buffered_) +
+                            " bytes) is full; inside a handler use try_write() and on_drain()");
+    }
+    changed_.wait(lock);
+    if (closing_ || closed_) throw closed_error();
+  }
+  outbox_bytes_ += frame.size();
+  outbox_.push_back({std::move(frame), binary});
+  bool must_post = !flush_posted_;
+  flush_posted_ = true;
+  lock.unlock();
+  if (on_loop) {
+    flush();
+  } else if (must_post) {
+    post([](SocketCore& self) { self.flush(); });
+  }
+  return true;
+}
+
+void SocketCore::flush() {
+  std::deque<Frame> frames;
+  {
+    std::lock_guard lock(mutex_);
+    flush_posted_ = false;
+    if (!channel_->is_open()) return;  // on_open flushes again
+    frames.swap(outbox_);
+    handed_bytes_ += outbox_bytes_;
+    outbox_bytes_ = 0;
+  }
+  for (auto& frame : frames) {
+    if (!channel_->send(reinterpret_cast<const std::uint8_t*>(frame.bytes.data()),
+                        frame.bytes.size(), frame.binary)) {
+      report(Error("socket \"" + label_ + "\": the peer connection refused a message of " +
+                   std::to_string(frame.bytes.size()) + " bytes"));
+    }
+  }
+  refresh_buffered();
+}
+
+void SocketCore::refresh_buffered() {
+  bool call_drain = false;
+  {
+    std::lock_guard lock(mutex_);
+    channel_buffered_ = channel_->buffered_amount();
+    handed_bytes_ = 0;
+    std::size_t pending = outbox_bytes_ + channel_buffered_;
+    if (drain_wanted_ && pending <= max_buffered_ / 2) {
+      drain_wanted_ = false;
+      call_drain = true;
+    }
+  }
+  changed_.notify_all();
+  if (call_drain && drain_handler_) drain_handler_();
+  finish_close_if_drained();
+}
+
+std::size_t SocketCore::buffered_amount() const {
+  std::lock_guard lock(mutex_);
+  return outbox_bytes_ + handed_bytes_ + channel_buffered_;
+}
+
+void SocketCore::set_max_buffered(std::size_t bytes) {
+  {
+    std::lock_guard lock(mutex_);
+    // libwebrtc closes a channel whose own queue passes 16 MiB.
+    max_buffered_ = std::min<std::size_t>(std::max<std::size_t>(bytes, 1), 15 * 1024 * 1024);
+  }
+  changed_.notify_all();
+}
+
+bool SocketCore::wait_writable(std::chrono::milliseconds timeout, std::size_t size) {
+  if (loop_.is_current()) {
+    throw UsageError("wait_writable() inside a handler would deadlock; use on_drain()");
+  }
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, timeout, [&] { return closing_ || closed_ || has_room(size); }) &&
+         !closing_ && !closed_;
+}
+
+bool SocketCore::wait_closed(std::chrono::milliseconds timeout) const {
+  if (loop_.is_current()) {
+    throw UsageError("wait_closed() inside a handler would deadlock; use on_close()");
+  }
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, timeout, [&] { return closed_.load(); });
+}
+
+void SocketCore::receive(const std::uint8_t* data, std::size_t size, bool binary) {
+  if (binary) {
+    if (!inbox_.push(Inbox::data_key(), Message::from_bytes(Bytes(data, data + size)))) {
+      report(Error("socket \"" + label_ + "\": a binary message was dropped because " +
+                   "no data handler was set and the kept frames reached their limit"));
+    }
+    return;
+  }
+  auto decoded = decode_text(std::string_view(reinterpret_cast<const char*>(data), size));
+  if (auto* bad = std::get_if<BadFrame>(&decoded)) {
+    report(ProtocolError("socket \"" + label_ + "\": " + bad->reason));
+    return;
+  }
+  bool kept;
+  if (auto* event = std::get_if<EventFrame>(&decoded)) {
+    if (auto internal = internal_events_.find(event->name); internal != internal_events_.end()) {
+      auto handler = internal->second;
+      handler(event->payload);
+      return;
+    }
+    kept = inbox_.push(Inbox::event_key(event->name), Message::from_json(std::move(event->payload)));
+  } else {
+    kept = inbox_.push(Inbox::data_key(),
+                       Message::from_json(std::move(std::get<DataFrame>(decoded).value)));
+  }
+  if (!kept) {
+    report(Error("socket \"" + label_ + "\": a message was dropped because no handler was " +
+                 "set for it and the kept frames reached their limit"));
+  }
+}
+
+void SocketCore::report(const Error& error) {
+  if (error_handler_) {
+    error_handler_(error);
+  } else if (kept_errors_.size() < kMaxKeptErrors) {
+    kept_errors_.push_back(error.what());
+  }
+}
+
+void SocketCore::on_data(Socket::DataHandler handler) {
+  post([handler = std::move(handler)](SocketCore& self) {
+    self.inbox_.set_handler(Inbox::data_key(), handler);
+  });
+}
+
+void SocketCore::on_event(const std::string& name, Socket::EventHandler handler) {
+  Inbox::Deliver deliver;
+  if (handler) deliver = [handler](const Message& message) { handler(message.json()); };
+  post([name, deliver = std::move(deliver)](SocketCore& self) {
+    self.inbox_.set_handler(Inbox::event_key(name), deliver);
+  });
+}
+
+void SocketCore::on_close(Socket::CloseHandler handler) {
+  post([handler = std::move(handler)](SocketCore& self) {
+    self.close_handler_ = handler;
+    if (self.close_announced_ && handler) handler();
+  });
+}
+
+void SocketCore::on_error(Socket::ErrorHandler handler) {
+  post([handler = std::move(handler)](SocketCore& self) {
+    self.error_handler_ = handler;
+    if (!handler) return;
+    auto kept = std::move(self.kept_errors_);
+    self.kept_errors_.clear();
+    for (auto& message : kept) handler(Error(message));
+  });
+}
+
+void SocketCore::on_drain(Socket::DrainHandler handler) {
+  post([handler = std::move(handler)](SocketCore& self) { self.drain_handler_ = handler; });
+}
+
+void SocketCore::close() {
+  {
+    std::lock_guard lock(mutex_);
+    if (closing_ || closed_) return;
+    closing_ = true;
+  }
+  changed_.notify_all();
+  // Queued behind every flush already posted, so what was written goes first.
+  post([](SocketCore& self) {
+    if (self.peer_has_close_handshake_ && !self.sent_close_marker_) {
+      self.sent_close_marker_ = true;
+      self.marker_sent_before_peer_ = !self.got_close_marker_;
+      self.enqueue_control(encode_event(kCloseEvent, nullptr));
+      self.start_close_handshake_timer();
+    }
+    self.flush();
+    self.finish_close_if_drained();
+  });
+}
+
+void SocketCore::on_peer_close_marker() {
+  got_close_marker_ = true;
+  {
+    std::lock_guard lock(mutex_);
+    closing_ = true;  // the peer sends nothing more; neither do we
+  }
+  changed_.notify_all();
+  if (!sent_close_marker_) {
+    // Everything already written goes out before our marker.
+    sent_close_marker_ = true;
+    enqueue_control(encode_event(kCloseEvent, nullptr));
+    start_close_handshake_timer();
+  }
+  finish_close_if_drained();
+}
+
+void SocketCore::start_close_handshake_timer() {
+  std::weak_ptr<SocketCore> weak = weak_from_this();
+  loop_.post_after(std::chrono::duration_cast<std::chrono::milliseconds>(kCloseHandshakeLimit),
+                   [weak] {
+                     auto self = weak.lock();
+                     if (self && !self->channel_->is_closed()) self->channel_->close();
+                   });
+}
+
+void SocketCore::finish_close_if_drained() {
+  bool ready_to_close;
+  {
+    std::lock_guard lock(mutex_);
+    ready_to_close = closing_ && !closed_ && outbox_.empty() && channel_buffered_ == 0;
+  }
+  if (sent_close_marker_) {
+    // Hearing the peer's marker after sending ours means both directions
+    // are delivered; the side that answered waits for this side's reset.
+    ready_to_close = ready_to_close && got_close_marker_ && marker_sent_before_peer_;
+  }
+  // libwebrtc sends its own queue before resetting the stream, but waiting
+  // for it here also covers data still in our outbox of a channel not yet open.
+  if (ready_to_close && !channel_->is_closed()) channel_->close();
+}
+
+void SocketCore::abort(const std::string& reason) {
+  (void)reason;
+  {
+    std::lock_guard lock(mutex_);
+    closing_ = true;
+    outbox_.clear();
+    outbox_bytes_ = 0;
+  }
+  if (!channel_->is_closed()) channel_->close();
+  handle_closed();
+}
+
+void SocketCore::handle_closed() {
+  {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    closing_ = true;
+  }
+  changed_.notify_all();
+  if (close_announced_) return;
+  close_announced_ = true;
+  channel_->clear_callbacks();
+  if (close_handler_) close_handler_();
+  if (hooks_.on_closed) hooks_.on_closed();
+}
+
+SocketStats SocketCore::stats() const {
+  SocketStats result;
+  loop_.run_and_wait([&] { result = channel_->stats(); });
+  return result;
+}
+
+}  // namespace rtcengine::detail

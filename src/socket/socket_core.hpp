@@ -1,0 +1,134 @@
+// The state behind a Socket: its data channel, the bounded outbox that gives
+// writers back-pressure, the inbox that keeps early frames, and the
+// rtc-engine handshake (`__received`). Writers may be on any thread; all
+// channel work and every handler run on the engine's EventLoop.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "rtcengine/errors.hpp"
+#include "rtcengine/message.hpp"
+#include "rtcengine/socket.hpp"
+#include "socket/inbox.hpp"
+#include "webrtc/data_channel.hpp"
+#include "webrtc/event_loop.hpp"
+
+namespace rtcengine::detail {
+
+inline constexpr const char* kReceivedEvent = "__received";
+// Extensions (ignored by rtc-engine peers): what this side supports, and the
+// close marker of the close handshake.
+inline constexpr const char* kFeaturesEvent = "__features";
+inline constexpr const char* kCloseEvent = "__close";
+
+class SocketCore : public std::enable_shared_from_this<SocketCore> {
+ public:
+  // The creator opened the channel and waits for the peer's `__received`;
+  // the receiver got it from the peer and sends `__received` when claimed.
+  enum class Side { creator, receiver };
+  enum class WriteMode { wait, try_once };
+
+  struct Hooks {
+    std::function<void()> on_ready;   // creator: `__received` arrived
+    std::function<void()> on_closed;  // the channel is gone, for any reason
+  };
+
+  SocketCore(EventLoop& loop, std::shared_ptr<DataChannel> channel, Side side);
+  ~SocketCore();
+
+  // ---- engine's thread ----
+  void start(Hooks hooks);
+  // Receiver side: tell the peer the channel was taken (rtc-engine handshake).
+  void claim();
+  // The connection is being replaced: close now, pending writes are void.
+  void abort(const std::string& reason);
+  void set_internal_event_handler(const std::string& name, Socket::EventHandler handler);
+
+  // ---- any thread ----
+  const std::string& label() const { return label_; }
+  Side side() const { return side_; }
+  bool is_open() const;
+  bool is_closed() const { return closed_.load(); }
+
+  // Throws MessageTooLargeError, ClosedError, BufferFullError (see Socket).
+  bool write_frame(std::string frame, bool binary, WriteMode mode);
+  std::size_t buffered_amount() const;
+  void set_max_buffered(std::size_t bytes);
+  bool wait_writable(std::chrono::milliseconds timeout, std::size_t size);
+  bool wait_closed(std::chrono::milliseconds timeout) const;
+
+  void on_data(Socket::DataHandler handler);
+  void on_event(const std::string& name, Socket::EventHandler handler);
+  void on_close(Socket::CloseHandler handler);
+  void on_error(Socket::ErrorHandler handler);
+  void on_drain(Socket::DrainHandler handler);
+
+  void close();
+  SocketStats stats() const;
+
+ private:
+  struct Frame {
+    std::string bytes;
+    bool binary;
+  };
+
+  bool has_room(std::size_t size) const;  // needs mutex_
+  void flush();
+  void refresh_buffered();
+  void receive(const std::uint8_t* data, std::size_t size, bool binary);
+  void handle_closed();
+  void report(const Error& error);
+  void finish_close_if_drained();
+  void post(std::function<void(SocketCore&)> task);
+  void send_features();
+  // Queues a control frame even while closing, behind everything written.
+  void enqueue_control(std::string frame);
+  void on_peer_close_marker();
+  void start_close_handshake_timer();
+
+  EventLoop& loop_;
+  std::shared_ptr<DataChannel> channel_;
+  const Side side_;
+  const std::string label_;
+  Hooks hooks_;
+
+  // Writers' side, guarded by mutex_.
+  mutable std::mutex mutex_;
+  mutable std::condition_variable changed_;
+  std::deque<Frame> outbox_;
+  std::size_t outbox_bytes_ = 0;
+  std::size_t handed_bytes_ = 0;      // sent to the channel, not yet measured
+  std::size_t channel_buffered_ = 0;  // libwebrtc's buffered amount, last seen
+  std::size_t max_buffered_ = Socket::kDefaultMaxBuffered;
+  bool flush_posted_ = false;
+  bool closing_ = false;
+  bool drain_wanted_ = false;
+  std::atomic<bool> closed_{false};
+
+  // Engine thread only.
+  Inbox inbox_;
+  std::map<std::string, Socket::EventHandler> internal_events_;
+  Socket::CloseHandler close_handler_;
+  Socket::ErrorHandler error_handler_;
+  Socket::DrainHandler drain_handler_;
+  std::deque<std::string> kept_errors_;
+  bool close_announced_ = false;
+  bool claimed_ = false;
+  // Close handshake: each side sends `__close` after its last frame; once a
+  // side that sent its marker hears the peer's, both directions are drained
+  // and it resets the stream. (libwebrtc's SCTP drops unsent messages on a
+  // reset, so closing on an empty local buffer alone can lose data.)
+  bool peer_has_close_handshake_ = false;
+  bool sent_close_marker_ = false;
+  bool got_close_marker_ = false;
+  bool marker_sent_before_peer_ = false;
+};
+
+}  // namespace rtcengine::detail

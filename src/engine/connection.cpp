@@ -1,7 +1,6 @@
 // Signaling, roles, sessions, automatic ICE restart and the public state.
-#include <random>
-
 #include "engine/engine_core.hpp"
+#include "negotiation/seed_source.hpp"
 #include "util/log.hpp"
 #include "webrtc/runtime.hpp"
 
@@ -12,11 +11,6 @@ constexpr std::size_t kMaxEarlySignals = 256;
 // How long close() waits for sockets to hand over what was written.
 constexpr auto kCloseDrainLimit = std::chrono::milliseconds(2000);
 constexpr auto kCloseDrainPoll = std::chrono::milliseconds(20);
-
-double random_seed() {
-  thread_local std::mt19937_64 generator{std::random_device{}()};
-  return std::uniform_real_distribution<double>(0.0, 1.0)(generator);
-}
 
 ConnectionState to_connection_state(PeerState state) {
   switch (state) {
@@ -36,7 +30,7 @@ EngineCore::EngineCore(std::shared_ptr<Signaler> signaler, EngineOptions options
     : loop_(Runtime::instance().loop()),
       signaler_(std::move(signaler)),
       options_(std::move(options)),
-      roles_(options_.role, random_seed),
+      roles_(options_.role, next_role_seed),
       outbox_(signaler_, [this](const std::string& error) { report_error(Error(error)); }) {
   Runtime::instance().request_log_level(options_.log_level);
   raise_log_level(options_.log_level);

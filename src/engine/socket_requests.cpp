@@ -27,7 +27,9 @@ bool EngineCore::label_in_use(const std::string& label) const {
     if (request.label == label) return true;
   }
   auto open = open_labels_.find(label);
-  return open != open_labels_.end() && !open->second.expired();
+  if (open == open_labels_.end()) return false;
+  auto core = open->second.lock();
+  return core && !core->is_closed();
 }
 
 void EngineCore::request_socket(std::optional<std::string> label, SocketHandler on_open,
@@ -108,7 +110,6 @@ void EngineCore::serve_requests() {
   for (auto& request : requests_) {
     if (!request.in_flight) serve(request);
   }
-  // serve() may have fulfilled (and removed) requests; nothing else to do.
 }
 
 void EngineCore::serve(SocketRequest& request) {
@@ -117,6 +118,7 @@ void EngineCore::serve(SocketRequest& request) {
     claim_unclaimed(*request.label);
     return;
   }
+
   std::string label = request.label
                           ? *request.label
                           : request.unnegotiated_prefix + "_" +
@@ -155,6 +157,7 @@ void EngineCore::serve(SocketRequest& request) {
 void EngineCore::claim_unclaimed(const std::string& label) {
   auto found = session_->unclaimed.find(label);
   if (found == session_->unclaimed.end()) return;
+
   auto core = found->second;
   session_->unclaimed.erase(found);
   for (auto& request : requests_) {
@@ -171,7 +174,8 @@ void EngineCore::fulfil(std::uint64_t request_id, std::shared_ptr<SocketCore> co
     if (it->id != request_id) continue;
     auto request = std::move(*it);
     requests_.erase(it);
-    RTCENGINE_LOG(verbose, "engine " << this << ": socket " << core->label() << " is open");
+    RTCENGINE_LOG(verbose, "engine " << this << ": socket " << core->label() << " is open (id "
+                                      << core->channel_id() << ")");
     if (request.label && !request.internal) open_labels_[*request.label] = core;
     if (request.internal) {
       std::weak_ptr<EngineCore> weak = weak_from_this();
@@ -193,13 +197,16 @@ void EngineCore::fulfil(std::uint64_t request_id, std::shared_ptr<SocketCore> co
 
 void EngineCore::on_data_channel(std::uint64_t, std::shared_ptr<DataChannel> channel) {
   std::string label = channel->label();
-  RTCENGINE_LOG(verbose, "engine " << this << ": the peer opened channel " << label);
+  RTCENGINE_LOG(verbose, "engine " << this << ": the peer opened channel " << label << " (id "
+                                    << channel->id() << ")");
   // Unnegotiated: the label only says what kind of channel it is.
   for (const std::string& prefix : {std::string(kUnnegotiatedSocketPrefix),
                                    std::string(kUnnegotiatedTransactionPrefix)}) {
     if (!starts_with(label, prefix)) continue;
     ++unnegotiated_counter_;  // as rtc-engine does, so both sides' labels spread
     auto core = make_core(std::move(channel), SocketCore::Side::receiver);
+    std::weak_ptr<EngineCore> weak = weak_from_this();
+    std::weak_ptr<SocketCore> weak_core = core;
     core->start({});
     core->claim();
     auto handler = incoming_handlers_.find(prefix);

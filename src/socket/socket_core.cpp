@@ -3,6 +3,7 @@
 #include <variant>
 
 #include "socket/frame_codec.hpp"
+#include "util/log.hpp"
 
 namespace rtcengine::detail {
 namespace {
@@ -30,10 +31,14 @@ void SocketCore::start(Hooks hooks) {
   std::weak_ptr<SocketCore> weak = weak_from_this();
   DataChannel::Callbacks callbacks;
   callbacks.on_open = [weak] {
-    if (auto self = weak.lock()) self->flush();
+    if (auto self = weak.lock()) self->announce_open();
   };
   callbacks.on_closed = [weak] {
-    if (auto self = weak.lock()) self->handle_closed();
+    auto self = weak.lock();
+    if (!self) return;
+    RTCENGINE_LOG(verbose, "socket " << self->label_ << " (id " << self->channel_->id()
+                                     << "): channel closed");
+    self->handle_closed();
   };
   callbacks.on_message = [weak](const std::uint8_t* data, std::size_t size, bool binary) {
     if (auto self = weak.lock()) self->receive(data, size, binary);
@@ -58,7 +63,32 @@ void SocketCore::start(Hooks hooks) {
     if (auto self = weak.lock()) self->on_peer_close_marker();
   };
   channel_->set_callbacks(std::move(callbacks));
-  if (channel_->is_closed()) handle_closed();
+  if (channel_->is_closed()) {
+    handle_closed();
+  } else {
+    watch_for_open();
+  }
+}
+
+void SocketCore::announce_open() {
+  if (open_announced_) return;
+  open_announced_ = true;
+  RTCENGINE_LOG(verbose, "socket " << label_ << " (id " << channel_->id() << "): channel open");
+  flush();
+}
+
+void SocketCore::watch_for_open() {
+  // libwebrtc does not always tell the observer that a channel opened (seen
+  // for incoming channels during bursts of OPEN handshakes); look as well.
+  if (open_announced_ || closed_) return;
+  if (channel_->is_open()) {
+    announce_open();
+    return;
+  }
+  std::weak_ptr<SocketCore> weak = weak_from_this();
+  loop_.post_after(std::chrono::milliseconds(20), [weak] {
+    if (auto self = weak.lock()) self->watch_for_open();
+  });
 }
 
 void SocketCore::claim() {
@@ -143,7 +173,7 @@ void SocketCore::flush() {
   {
     std::lock_guard lock(mutex_);
     flush_posted_ = false;
-    if (!channel_->is_open()) return;  // on_open flushes again
+    if (!channel_->is_open()) return;  // announce_open() flushes
     frames.swap(outbox_);
     handed_bytes_ += outbox_bytes_;
     outbox_bytes_ = 0;

@@ -53,6 +53,7 @@ class SocketCore : public std::enable_shared_from_this<SocketCore> {
 
   // ---- any thread ----
   const std::string& label() const { return label_; }
+  int channel_id() const { return channel_->id(); }
   Side side() const { return side_; }
   bool is_open() const;
   bool is_closed() const { return closed_.load(); }
@@ -88,6 +89,8 @@ class SocketCore : public std::enable_shared_from_this<SocketCore> {
   void finish_close_if_drained();
   void post(std::function<void(SocketCore&)> task);
   void send_features();
+  void announce_open();
+  void watch_for_open();
   // Queues a control frame even while closing, behind everything written.
   void enqueue_control(std::string frame);
   void on_peer_close_marker();
@@ -120,6 +123,7 @@ class SocketCore : public std::enable_shared_from_this<SocketCore> {
   Socket::DrainHandler drain_handler_;
   std::deque<std::string> kept_errors_;
   bool close_announced_ = false;
+  bool open_announced_ = false;
   bool claimed_ = false;
   // Close handshake: each side sends `__close` after its last frame; once a
   // side that sent its marker hears the peer's, both directions are drained

@@ -113,14 +113,37 @@ webrtc::PeerConnectionInterface::RTCConfiguration to_rtc_configuration(
 
 std::optional<CandidateInfo> candidate_info(const webrtc::RTCStatsReport& report,
                                             const std::string& id) {
-  const auto* stats = report.GetAs<webrtc::RTCIceCandidateStats>(id);
-  if (!stats) return std::nullopt;
+  // Local and remote candidates are subclasses; GetAs<> wants the exact type.
+  const webrtc::RTCStats* any = report.Get(id);
+  if (!any || (std::string(any->type()) != webrtc::RTCLocalIceCandidateStats::kType &&
+               std::string(any->type()) != webrtc::RTCRemoteIceCandidateStats::kType)) {
+    return std::nullopt;
+  }
+  const auto* stats = static_cast<const webrtc::RTCIceCandidateStats*>(any);
   CandidateInfo info;
   info.type = stats->candidate_type.ValueOrDefault("");
   info.protocol = stats->protocol.ValueOrDefault("");
   info.address = stats->address.is_defined() ? *stats->address : stats->ip.ValueOrDefault("");
   info.port = stats->port.ValueOrDefault(0);
   return info;
+}
+
+const webrtc::RTCIceCandidatePairStats* selected_pair(const webrtc::RTCStatsReport& report) {
+  for (const auto* transport : report.GetStatsOfType<webrtc::RTCTransportStats>()) {
+    if (!transport->selected_candidate_pair_id.is_defined()) continue;
+    if (const auto* pair = report.GetAs<webrtc::RTCIceCandidatePairStats>(
+            *transport->selected_candidate_pair_id)) {
+      return pair;
+    }
+  }
+  // This libwebrtc does not always name the selected pair on the transport;
+  // the nominated pair that succeeded is the one in use.
+  for (const auto* pair : report.GetStatsOfType<webrtc::RTCIceCandidatePairStats>()) {
+    if (pair->nominated.ValueOrDefault(false) && pair->state.ValueOrDefault("") == "succeeded") {
+      return pair;
+    }
+  }
+  return nullptr;
 }
 
 ConnectionStats to_connection_stats(const webrtc::RTCStatsReport& report) {
@@ -130,10 +153,8 @@ ConnectionStats to_connection_stats(const webrtc::RTCStatsReport& report) {
     result.bytes_received += transport->bytes_received.ValueOrDefault(0);
     result.packets_sent += transport->packets_sent.ValueOrDefault(0);
     result.packets_received += transport->packets_received.ValueOrDefault(0);
-    if (!transport->selected_candidate_pair_id.is_defined()) continue;
-    const auto* pair =
-        report.GetAs<webrtc::RTCIceCandidatePairStats>(*transport->selected_candidate_pair_id);
-    if (!pair) continue;
+  }
+  if (const auto* pair = selected_pair(report)) {
     if (pair->current_round_trip_time.is_defined()) {
       result.round_trip_time_seconds = *pair->current_round_trip_time;
     }

@@ -40,7 +40,9 @@ class Engine {
   // Throws InvalidOptionError for bad options.
   static std::shared_ptr<Engine> create(std::shared_ptr<Signaler> signaler,
                                         EngineOptions options = {});
-  ~Engine();  // closes the engine
+  // Closes the engine. Outside a handler it waits (up to 4 s) for the close
+  // to finish, so no handler of this engine runs after it returns.
+  ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 

@@ -237,9 +237,7 @@ void EngineCore::end_session(const std::string& reason) {
     }
   }
   for (auto& [label, core] : session->unclaimed) core->abort(reason);
-  for (auto& weak : session->sockets) {
-    if (auto core = weak.lock()) core->abort(reason);
-  }
+  for (auto& core : session->sockets) core->abort(reason);
   session.reset();
 }
 
@@ -335,9 +333,7 @@ void EngineCore::begin_close(bool by_peer) {
     finish_close();
     return;
   }
-  for (auto& weak : session_->sockets) {
-    if (auto core = weak.lock()) core->close();
-  }
+  for (auto& core : session_->sockets) core->close();
   // Closing the internal channel is what tells the peer's engine to close.
   if (session_->internal) session_->internal->close();
   auto self = shared_from_this();
@@ -346,11 +342,15 @@ void EngineCore::begin_close(bool by_peer) {
   *wait = [self, deadline, wait] {
     bool drained = true;
     if (self->session_) {
-      for (auto& weak : self->session_->sockets) {
-        if (auto core = weak.lock(); core && !core->is_closed()) drained = false;
+      for (auto& core : self->session_->sockets) {
+        if (!core->is_closed()) {
+          drained = false;
+          RTCENGINE_LOG(verbose, "engine " << self.get() << ": waiting for " << core->describe());
+        }
       }
     }
     if (drained || std::chrono::steady_clock::now() >= deadline) {
+      RTCENGINE_LOG(info, "engine " << self.get() << ": close drained=" << drained);
       self->finish_close();
       *wait = nullptr;  // breaks the self-reference
       return;
@@ -378,6 +378,20 @@ void EngineCore::finish_close() {
   } catch (const std::exception& error) {
     report_error(Error(std::string("the signaler failed to close: ") + error.what()));
   }
+  // From here on no user handler of this engine runs: a program that
+  // destroys its engine and then its handlers' captures stays safe.
+  error_handler_ = nullptr;
+  {
+    std::lock_guard lock(state_mutex_);
+    state_handler_ = nullptr;
+    finished_ = true;
+  }
+  state_changed_.notify_all();
+}
+
+bool EngineCore::wait_until_finished(std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(state_mutex_);
+  return state_changed_.wait_for(lock, timeout, [&] { return finished_; });
 }
 
 ConnectionState EngineCore::state() const {

@@ -21,8 +21,10 @@ struct IncomingSockets {
   Engine::SocketHandler handler;
 };
 
-}  // namespace
+// Longer than the close drain (2 s), so a normal close always completes.
+constexpr auto kDestructorCloseLimit = std::chrono::seconds(4);
 
+}  // namespace
 
 std::shared_ptr<Engine> Engine::create(std::shared_ptr<Signaler> signaler, EngineOptions options) {
   if (!signaler) throw InvalidOptionError("Engine::create needs a signaler, got nullptr");
@@ -60,7 +62,13 @@ Engine::Engine(std::shared_ptr<EngineCore> core) : core_(std::move(core)) {
   incoming_ = incoming;
 }
 
-Engine::~Engine() { core_->close(); }
+Engine::~Engine() {
+  core_->close();
+  // Outside a handler, wait (bounded) for the close to finish so that no
+  // handler runs after the destructor returns. Inside one, the loop thread
+  // must go on to run the close, so it finishes in the background.
+  if (!core_->loop().is_current()) core_->wait_until_finished(kDestructorCloseLimit);
+}
 
 void Engine::connect() { core_->connect(); }
 void Engine::close() { core_->close(); }

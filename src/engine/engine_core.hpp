@@ -56,6 +56,9 @@ class EngineCore : public std::enable_shared_from_this<EngineCore> {
   // ---- any thread, reads ----
   ConnectionState state() const;
   bool wait_for(ConnectionState state, std::chrono::milliseconds timeout) const;
+  // Waits until the close sequence ran to its end and no handler of this
+  // engine will run again (false on timeout). Not from the loop.
+  bool wait_until_finished(std::chrono::milliseconds timeout) const;
   std::optional<Role> role() const;
   std::uint64_t peer_generation() const;
 
@@ -138,6 +141,7 @@ class EngineCore : public std::enable_shared_from_this<EngineCore> {
   std::optional<Role> role_;
   std::uint64_t peer_generation_ = 0;
   Engine::StateHandler state_handler_;
+  bool finished_ = false;  // finish_close() returned: no handler runs again
 
   Engine::ErrorHandler error_handler_;
   std::deque<std::pair<bool, std::string>> kept_errors_;  // (protocol?, text)

@@ -28,8 +28,10 @@ struct Session {
   std::unique_ptr<PerfectNegotiation> negotiation;
   // Negotiated channels the peer opened that no socket() call took yet.
   std::map<std::string, std::shared_ptr<SocketCore>> unclaimed;
-  // Every socket core living on this connection, to close with it.
-  std::vector<std::weak_ptr<SocketCore>> sockets;
+  // Every socket core living on this connection, to close with it. Held
+  // strongly: like a browser's channel, a socket lives until it is closed,
+  // whether or not the user keeps its handle (a handler may be all it has).
+  std::vector<std::shared_ptr<SocketCore>> sockets;
   std::shared_ptr<SocketCore> internal;
 
   ~Session() {

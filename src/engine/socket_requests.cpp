@@ -3,6 +3,9 @@
 // unnegotiated one is created by the caller and handed to the peer's
 // on_socket(). Requests outlive connections: if the peer restarts before a
 // socket opened, the request is served again on the new connection.
+#include <algorithm>
+#include <vector>
+
 #include "engine/engine_core.hpp"
 #include "util/log.hpp"
 
@@ -18,7 +21,10 @@ bool starts_with(const std::string& text, const std::string& prefix) {
 std::shared_ptr<SocketCore> EngineCore::make_core(std::shared_ptr<DataChannel> channel,
                                                   SocketCore::Side side) {
   auto core = std::make_shared<SocketCore>(loop_, std::move(channel), side);
-  if (session_) session_->sockets.push_back(core);
+  if (session_) {
+    std::erase_if(session_->sockets, [](const auto& old) { return old->is_closed(); });
+    session_->sockets.push_back(core);
+  }
   return core;
 }
 
@@ -86,6 +92,8 @@ void EngineCore::add_request(SocketRequest request) {
     return;
   }
   request.id = next_request_id_++;
+  RTCENGINE_LOG(verbose, "engine " << this << ": socket request " << request.id << " for "
+                                    << request.label.value_or("(unnegotiated)"));
   requests_.push_back(std::move(request));
   serve_requests();
 }
@@ -107,8 +115,17 @@ void EngineCore::request_internal_socket() {
 
 void EngineCore::serve_requests() {
   if (!session_ || closing_) return;
-  for (auto& request : requests_) {
-    if (!request.in_flight) serve(request);
+  // Serving may fulfil (and erase) requests, so walk a snapshot of ids.
+  std::vector<std::uint64_t> waiting;
+  for (const auto& request : requests_) {
+    if (!request.in_flight) waiting.push_back(request.id);
+  }
+  for (auto id : waiting) {
+    auto request = std::find_if(requests_.begin(), requests_.end(),
+                                [id](const SocketRequest& r) { return r.id == id; });
+    if (request != requests_.end() && !request->in_flight && session_ && !closing_) {
+      serve(*request);
+    }
   }
 }
 
@@ -157,16 +174,15 @@ void EngineCore::serve(SocketRequest& request) {
 void EngineCore::claim_unclaimed(const std::string& label) {
   auto found = session_->unclaimed.find(label);
   if (found == session_->unclaimed.end()) return;
-
-  auto core = found->second;
-  session_->unclaimed.erase(found);
   for (auto& request : requests_) {
-    if (request.label == label) {
-      core->claim();
-      fulfil(request.id, core);
-      return;
-    }
+    if (request.label != label) continue;
+    auto core = found->second;
+    session_->unclaimed.erase(found);
+    core->claim();
+    fulfil(request.id, core);
+    return;
   }
+  // No socket() call for it yet: it stays until one comes.
 }
 
 void EngineCore::fulfil(std::uint64_t request_id, std::shared_ptr<SocketCore> core) {
@@ -199,6 +215,11 @@ void EngineCore::on_data_channel(std::uint64_t, std::shared_ptr<DataChannel> cha
   std::string label = channel->label();
   RTCENGINE_LOG(verbose, "engine " << this << ": the peer opened channel " << label << " (id "
                                     << channel->id() << ")");
+  if (closing_) {
+    // Arrived after close() swept the sockets: nobody will take it now.
+    channel->close();
+    return;
+  }
   // Unnegotiated: the label only says what kind of channel it is.
   for (const std::string& prefix : {std::string(kUnnegotiatedSocketPrefix),
                                    std::string(kUnnegotiatedTransactionPrefix)}) {

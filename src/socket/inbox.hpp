@@ -31,6 +31,8 @@ class Inbox {
   // Sets (or clears, with nullptr) the handler and delivers what was kept.
   void set_handler(const Key& key, Deliver deliver);
   bool has_handler(const Key& key) const { return handlers_.count(key) != 0; }
+  // Drops every handler (the socket closed); kept frames stay for late ones.
+  void clear_handlers() { handlers_.clear(); }
   std::size_t kept_frames() const { return kept_.size(); }
 
  private:

@@ -78,17 +78,8 @@ void SocketCore::announce_open() {
 }
 
 void SocketCore::watch_for_open() {
-  // libwebrtc does not always tell the observer that a channel opened (seen
-  // for incoming channels during bursts of OPEN handshakes); look as well.
-  if (open_announced_ || closed_) return;
-  if (channel_->is_open()) {
-    announce_open();
-    return;
-  }
-  std::weak_ptr<SocketCore> weak = weak_from_this();
-  loop_.post_after(std::chrono::milliseconds(20), [weak] {
-    if (auto self = weak.lock()) self->watch_for_open();
-  });
+  // The channel may have opened before the observer was registered.
+  if (!open_announced_ && !closed_ && channel_->is_open()) announce_open();
 }
 
 void SocketCore::claim() {
@@ -291,8 +282,11 @@ void SocketCore::on_event(const std::string& name, Socket::EventHandler handler)
 
 void SocketCore::on_close(Socket::CloseHandler handler) {
   post([handler = std::move(handler)](SocketCore& self) {
-    self.close_handler_ = handler;
-    if (self.close_announced_ && handler) handler();
+    if (!self.close_announced_) {
+      self.close_handler_ = handler;
+    } else if (handler) {
+      handler();
+    }
   });
 }
 
@@ -395,12 +389,34 @@ void SocketCore::handle_closed() {
   channel_->clear_callbacks();
   if (close_handler_) close_handler_();
   if (hooks_.on_closed) hooks_.on_closed();
+  // Nothing arrives any more; dropping the handlers breaks the cycles of
+  // handlers that capture their own socket.
+  inbox_.clear_handlers();
+  close_handler_ = nullptr;
+  drain_handler_ = nullptr;
+  hooks_ = {};
 }
 
 SocketStats SocketCore::stats() const {
   SocketStats result;
   loop_.run_and_wait([&] { result = channel_->stats(); });
   return result;
+}
+
+}  // namespace rtcengine::detail
+
+namespace rtcengine::detail {
+
+std::string SocketCore::describe() const {
+  std::lock_guard lock(mutex_);
+  return label_ + " (id " + std::to_string(channel_->id()) + ", " +
+         (side_ == Side::creator ? "creator" : "receiver") +
+         ", open=" + std::to_string(channel_->is_open()) +
+         " closing=" + std::to_string(closing_) + " outbox=" + std::to_string(outbox_.size()) +
+         " buffered=" + std::to_string(channel_buffered_) +
+         " peer_handshake=" + std::to_string(peer_has_close_handshake_) +
+         " sent_marker=" + std::to_string(sent_close_marker_) +
+         " got_marker=" + std::to_string(got_close_marker_) + ")";
 }
 
 }  // namespace rtcengine::detail

@@ -57,6 +57,8 @@ class SocketCore : public std::enable_shared_from_this<SocketCore> {
   Side side() const { return side_; }
   bool is_open() const;
   bool is_closed() const { return closed_.load(); }
+  // One line of internal state for logs.
+  std::string describe() const;
 
   // Throws MessageTooLargeError, ClosedError, BufferFullError (see Socket).
   bool write_frame(std::string frame, bool binary, WriteMode mode);

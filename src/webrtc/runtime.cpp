@@ -12,6 +12,8 @@
 #include <rtc_base/logging.h>
 #include <rtc_base/ssl_adapter.h>
 
+#include <openssl/crypto.h>
+
 namespace rtcengine::detail {
 namespace {
 
@@ -59,6 +61,9 @@ LibwebrtcRuntime::LibwebrtcRuntime() {
   // libwebrtc logs everything to stderr by default; stay silent until asked.
   rtc::LogMessage::LogToDebug(rtc::LS_NONE);
   rtc::LogMessage::SetLogToStderr(false);
+  // The runtime's threads live until the process ends; OpenSSL's exit-time
+  // cleanup would pull the library from under a connection still closing.
+  OPENSSL_init_crypto(OPENSSL_INIT_NO_ATEXIT, nullptr);
   rtc::InitializeSSL();
 
   network_thread_ = rtc::Thread::CreateWithSocketServer();

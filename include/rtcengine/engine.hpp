@@ -24,6 +24,7 @@
 #include "rtcengine/signaler.hpp"
 #include "rtcengine/socket.hpp"
 #include "rtcengine/stats.hpp"
+#include "rtcengine/transaction.hpp"
 
 namespace rtcengine {
 
@@ -36,6 +37,7 @@ class Engine {
   using SocketHandler = std::function<void(SocketPtr socket)>;
   using StateHandler = std::function<void(ConnectionState state)>;
   using ErrorHandler = std::function<void(const Error& error)>;
+  using ReadableHandler = std::function<void(ReadablePtr readable)>;
 
   // Throws InvalidOptionError for bad options.
   static std::shared_ptr<Engine> create(std::shared_ptr<Signaler> signaler,
@@ -74,6 +76,19 @@ class Engine {
   // Blocking alternative to on_socket(); nullptr on timeout.
   SocketPtr next_socket(std::chrono::milliseconds timeout);
 
+  // Negotiated transaction: one peer calls writable("label", metadata), the
+  // other readable("label"). The readable completes once metadata arrived.
+  std::future<WritablePtr> writable(std::string label, Json metadata,
+                                    TransferOptions options = {});
+  std::future<ReadablePtr> readable(std::string label, TransferOptions options = {});
+  // Unnegotiated transaction: the peer receives it through on_readable() or
+  // next_readable().
+  std::future<WritablePtr> writable(Json metadata, TransferOptions options = {});
+  // The peer's unnegotiated transactions; kept until a handler is set.
+  void on_readable(ReadableHandler handler);
+  // Blocking alternative to on_readable(); nullptr on timeout.
+  ReadablePtr next_readable(std::chrono::milliseconds timeout);
+
   // Errors that happen in the background: malformed signaling, refused
   // descriptions or candidates, failures to reconnect. Kept until a handler
   // is set.
@@ -88,8 +103,10 @@ class Engine {
 
  private:
   explicit Engine(std::shared_ptr<detail::EngineCore> core);
+  void take_incoming_readables();  // engine_transactions.cpp
   std::shared_ptr<detail::EngineCore> core_;
-  std::shared_ptr<void> incoming_;  // the peer's unnegotiated sockets
+  std::shared_ptr<void> incoming_;            // the peer's unnegotiated sockets
+  std::shared_ptr<void> incoming_readables_;  // and transactions
 };
 
 using EnginePtr = std::shared_ptr<Engine>;

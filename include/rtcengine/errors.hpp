@@ -55,4 +55,18 @@ class UsageError : public Error {
   using Error::Error;
 };
 
+// A transaction failed: stopped by either side (the message carries the
+// reason the other side gave), its socket was lost, or a file could not be
+// read or written.
+class TransferError : public Error {
+ public:
+  using Error::Error;
+};
+
+// What arrived does not match the digest the writer sent.
+class IntegrityError : public TransferError {
+ public:
+  using TransferError::TransferError;
+};
+
 }  // namespace rtcengine

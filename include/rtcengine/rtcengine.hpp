@@ -10,3 +10,4 @@
 #include "rtcengine/signaler.hpp"
 #include "rtcengine/socket.hpp"
 #include "rtcengine/stats.hpp"
+#include "rtcengine/transaction.hpp"

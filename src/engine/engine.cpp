@@ -60,6 +60,7 @@ Engine::Engine(std::shared_ptr<EngineCore> core) : core_(std::move(core)) {
         }
       });
   incoming_ = incoming;
+  take_incoming_readables();
 }
 
 Engine::~Engine() {

@@ -26,6 +26,16 @@ void SocketCore::post(std::function<void(SocketCore&)> task) {
   });
 }
 
+void SocketCore::apply(std::function<void(SocketCore&)> task) {
+  // On the engine's thread at once: a handler set from inside another
+  // handler sees every later frame, and the kept ones come first.
+  if (loop_.is_current()) {
+    task(*this);
+  } else {
+    post(std::move(task));
+  }
+}
+
 void SocketCore::start(Hooks hooks) {
   hooks_ = std::move(hooks);
   std::weak_ptr<SocketCore> weak = weak_from_this();
@@ -267,7 +277,7 @@ void SocketCore::report(const Error& error) {
 }
 
 void SocketCore::on_data(Socket::DataHandler handler) {
-  post([handler = std::move(handler)](SocketCore& self) {
+  apply([handler = std::move(handler)](SocketCore& self) {
     self.inbox_.set_handler(Inbox::data_key(), handler);
   });
 }
@@ -275,13 +285,13 @@ void SocketCore::on_data(Socket::DataHandler handler) {
 void SocketCore::on_event(const std::string& name, Socket::EventHandler handler) {
   Inbox::Deliver deliver;
   if (handler) deliver = [handler](const Message& message) { handler(message.json()); };
-  post([name, deliver = std::move(deliver)](SocketCore& self) {
+  apply([name, deliver = std::move(deliver)](SocketCore& self) {
     self.inbox_.set_handler(Inbox::event_key(name), deliver);
   });
 }
 
 void SocketCore::on_close(Socket::CloseHandler handler) {
-  post([handler = std::move(handler)](SocketCore& self) {
+  apply([handler = std::move(handler)](SocketCore& self) {
     if (!self.close_announced_) {
       self.close_handler_ = handler;
     } else if (handler) {
@@ -291,7 +301,7 @@ void SocketCore::on_close(Socket::CloseHandler handler) {
 }
 
 void SocketCore::on_error(Socket::ErrorHandler handler) {
-  post([handler = std::move(handler)](SocketCore& self) {
+  apply([handler = std::move(handler)](SocketCore& self) {
     self.error_handler_ = handler;
     if (!handler) return;
     auto kept = std::move(self.kept_errors_);
@@ -301,7 +311,7 @@ void SocketCore::on_error(Socket::ErrorHandler handler) {
 }
 
 void SocketCore::on_drain(Socket::DrainHandler handler) {
-  post([handler = std::move(handler)](SocketCore& self) { self.drain_handler_ = handler; });
+  apply([handler = std::move(handler)](SocketCore& self) { self.drain_handler_ = handler; });
 }
 
 void SocketCore::close() {
@@ -313,6 +323,7 @@ void SocketCore::close() {
   changed_.notify_all();
   // Queued behind every flush already posted, so what was written goes first.
   post([](SocketCore& self) {
+    self.close_decided_ = true;
     if (self.peer_has_close_handshake_ && !self.sent_close_marker_) {
       self.sent_close_marker_ = true;
       self.marker_sent_before_peer_ = !self.got_close_marker_;
@@ -326,6 +337,7 @@ void SocketCore::close() {
 
 void SocketCore::on_peer_close_marker() {
   got_close_marker_ = true;
+  close_decided_ = true;
   {
     std::lock_guard lock(mutex_);
     closing_ = true;  // the peer sends nothing more; neither do we
@@ -350,6 +362,9 @@ void SocketCore::start_close_handshake_timer() {
 }
 
 void SocketCore::finish_close_if_drained() {
+  // A flush may run between close() and its task: wait for the task, which
+  // decides whether a close marker goes out first.
+  if (!close_decided_) return;
   bool ready_to_close;
   {
     std::lock_guard lock(mutex_);

@@ -53,6 +53,7 @@ class SocketCore : public std::enable_shared_from_this<SocketCore> {
 
   // ---- any thread ----
   const std::string& label() const { return label_; }
+  EventLoop& loop() const { return loop_; }
   int channel_id() const { return channel_->id(); }
   Side side() const { return side_; }
   bool is_open() const;
@@ -90,6 +91,8 @@ class SocketCore : public std::enable_shared_from_this<SocketCore> {
   void report(const Error& error);
   void finish_close_if_drained();
   void post(std::function<void(SocketCore&)> task);
+  // Runs `task` now when on the engine's thread, else posts it.
+  void apply(std::function<void(SocketCore&)> task);
   void send_features();
   void announce_open();
   void watch_for_open();
@@ -132,6 +135,7 @@ class SocketCore : public std::enable_shared_from_this<SocketCore> {
   // and it resets the stream. (libwebrtc's SCTP drops unsent messages on a
   // reset, so closing on an empty local buffer alone can lose data.)
   bool peer_has_close_handshake_ = false;
+  bool close_decided_ = false;  // close()'s task ran (or the peer's marker came)
   bool sent_close_marker_ = false;
   bool got_close_marker_ = false;
   bool marker_sent_before_peer_ = false;

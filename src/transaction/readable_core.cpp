@@ -1,0 +1,466 @@
+#include "transaction/readable_core.hpp"
+
+#include "socket/socket_core.hpp"
+#include "transaction/transfer_events.hpp"
+#include "util/log.hpp"
+
+namespace rtcengine::detail {
+namespace {
+
+std::optional<std::uint64_t> size_of(const Json& metadata) {
+  if (!metadata.is_object() || !metadata.contains("size")) return std::nullopt;
+  const auto& size = metadata["size"];
+  if (size.is_number_unsigned()) return size.get<std::uint64_t>();
+  if (size.is_number_integer() && size.get<std::int64_t>() >= 0) {
+    return static_cast<std::uint64_t>(size.get<std::int64_t>());
+  }
+  return std::nullopt;
+}
+
+std::string reason_of(const Json& payload, const char* fallback) {
+  if (payload.is_string()) return payload.get<std::string>();
+  if (payload.is_null()) return fallback;
+  return payload.dump();
+}
+
+std::string bytes_of(std::uint64_t done, std::optional<std::uint64_t> total) {
+  return std::to_string(done) + (total ? " of " + std::to_string(*total) : std::string()) +
+         " bytes";
+}
+
+}  // namespace
+
+ReadableCore::ReadableCore(SocketPtr socket, Json metadata, TransferOptions options)
+    : socket_(std::move(socket)),
+      loop_(socket_->core().loop()),
+      metadata_(std::move(metadata)),
+      options_(options),
+      size_(size_of(metadata_)) {
+  if (metadata_.is_object() && metadata_.contains(kExtensionKey) &&
+      metadata_[kExtensionKey].is_object()) {
+    const auto& extension = metadata_[kExtensionKey];
+    writer_sends_digest_ = extension.value("digest", "") == "sha256";
+    if (extension.value("resume", false) && extension.contains("id") &&
+        extension["id"].is_string()) {
+      transfer_id_ = extension["id"].get<std::string>();
+    }
+  }
+  meter_.set_total(size_);
+}
+
+void ReadableCore::start() {
+  std::weak_ptr<ReadableCore> weak = weak_from_this();
+  auto with_self = [weak](auto action) {
+    return [weak, action](const Json& payload) {
+      if (auto self = weak.lock()) action(*self, payload);
+    };
+  };
+  socket_->on_data([weak](const Message& message) {
+    if (auto self = weak.lock()) self->on_chunk(message);
+  });
+  socket_->on_event(kDigestEvent,
+                    with_self([](ReadableCore& self, const Json& payload) { self.on_digest(payload); }));
+  socket_->on_event(kPauseEvent, with_self([](ReadableCore& self, const Json&) {
+    std::lock_guard lock(self.mutex_);
+    self.paused_there_ = true;
+    self.update_running();
+  }));
+  socket_->on_event(kResumeEvent, with_self([](ReadableCore& self, const Json&) {
+    std::lock_guard lock(self.mutex_);
+    self.paused_there_ = false;
+    self.update_running();
+  }));
+  socket_->on_event(kAbortEvent, with_self([](ReadableCore& self, const Json& payload) {
+    self.fail_here("the sender stopped the transfer: " + reason_of(payload, "no reason given"),
+                   nullptr);
+  }));
+  socket_->on_close([weak] {
+    if (auto self = weak.lock()) self->on_socket_closed();
+  });
+}
+
+void ReadableCore::claim_sink() {
+  std::lock_guard lock(mutex_);
+  if (sink_chosen_) throw UsageError("a Readable delivers to one sink; one was chosen already");
+  if (state_ == TransferState::failed) throw TransferError(error_);
+  sink_chosen_ = true;
+}
+
+void ReadableCore::on_data(ChunkHandler handler) {
+  claim_sink();
+  auto self = shared_from_this();
+  loop_.post([self, handler = std::move(handler)] {
+    self->chunk_handler_ = handler;
+    self->choose_sink(Sink::callback, 0);
+  });
+}
+
+void ReadableCore::pipe_to(std::ostream& out) {
+  claim_sink();
+  auto self = shared_from_this();
+  loop_.post([self, &out] {
+    self->stream_ = &out;
+    self->choose_sink(Sink::stream, 0);
+  });
+}
+
+void ReadableCore::save_to(const std::filesystem::path& path, SaveOptions options) {
+  claim_sink();
+  std::shared_ptr<PartialFile> file;
+  try {
+    file = std::make_shared<PartialFile>(path, options.keep_partial ? transfer_id_ : "", size_,
+                                         options.overwrite);
+  } catch (...) {
+    std::lock_guard lock(mutex_);
+    sink_chosen_ = false;
+    throw;
+  }
+  auto self = shared_from_this();
+  loop_.post([self, file, keep = options.keep_partial]() mutable {
+    self->keep_partial_ = keep;
+    self->hasher_ = std::move(file->hasher());
+    auto offset = file->resume_offset();
+    self->file_ = std::move(file);
+    self->choose_sink(Sink::file, offset);
+  });
+}
+
+void ReadableCore::choose_sink(Sink sink, std::uint64_t offset) {
+  sink_ = sink;
+  received_ = offset;
+  last_ack_ = offset;
+  {
+    std::lock_guard lock(mutex_);
+    if (state_ == TransferState::failed) return;
+    meter_.set_resumed_from(offset);
+    meter_.record(offset);
+    update_running();
+  }
+  if (offset > 0) {
+    RTCENGINE_LOG(info, "transaction " << socket_->label() << ": resuming at " << offset);
+  }
+  try {
+    socket_->write_event(kTransactionReadyEvent, {{"offset", offset}, {"ack", true}});
+  } catch (const Error& error) {
+    fail_here(std::string("could not answer the sender: ") + error.what(), nullptr);
+    return;
+  }
+  schedule_progress();
+  maybe_finish();  // an empty transfer is complete at once
+}
+
+void ReadableCore::on_chunk(const Message& message) {
+  if (finished_ || state() == TransferState::failed) return;
+  if (!message.is_binary()) {
+    RTCENGINE_LOG(warning, "transaction " << socket_->label() << ": ignored a text frame");
+    return;
+  }
+  const auto& bytes = message.bytes();
+  if (sink_ == Sink::none) {
+    fail_here("the sender sent data before this side was ready", kCancelEvent);
+    return;
+  }
+  if (size_ && received_ + bytes.size() > *size_) {
+    fail_here("the sender sent more than the " + std::to_string(*size_) + " bytes it announced",
+              kCancelEvent);
+    return;
+  }
+  hasher_.update(bytes.data(), bytes.size());
+  try {
+    switch (sink_) {
+      case Sink::callback:
+        if (chunk_handler_) chunk_handler_(bytes);
+        break;
+      case Sink::stream:
+        stream_->write(reinterpret_cast<const char*>(bytes.data()),
+                       static_cast<std::streamsize>(bytes.size()));
+        if (!*stream_) throw TransferError("the output stream refused the data");
+        break;
+      case Sink::file:
+        file_->append(bytes.data(), bytes.size());
+        break;
+      case Sink::queue: {
+        bool full;
+        {
+          std::lock_guard lock(mutex_);
+          queued_bytes_ += bytes.size();
+          queue_.push_back(bytes);
+          full = queued_bytes_ > kReaderQueueLimit;
+        }
+        changed_.notify_all();
+        if (full && !told_full_) {
+          told_full_ = true;
+          socket_->write_event(kBufferFullEvent);
+        }
+        break;
+      }
+      case Sink::none: break;
+    }
+  } catch (const std::exception& error) {
+    fail_here(error.what(), kCancelEvent);
+    return;
+  }
+  received_ += bytes.size();
+  {
+    std::lock_guard lock(mutex_);
+    meter_.record(received_);
+  }
+  if (received_ - last_ack_ >= kAckEvery) {
+    last_ack_ = received_;
+    socket_->write_event(kAckEvent, {{"bytes", received_}});
+  }
+  maybe_finish();
+}
+
+void ReadableCore::on_digest(const Json& payload) {
+  if (!payload.is_object() || !payload.contains("sha256") || !payload["sha256"].is_string()) {
+    fail_here("the sender's digest is malformed: " + payload.dump(), kCancelEvent);
+    return;
+  }
+  expected_digest_ = payload["sha256"].get<std::string>();
+  if (!size_) {
+    // The digest follows the last chunk on the ordered channel: the end.
+    if (payload.contains("bytes") && payload["bytes"].is_number_unsigned() &&
+        payload["bytes"].get<std::uint64_t>() != received_) {
+      fail_here("the sender wrote " + payload["bytes"].dump() + " bytes but " +
+                    std::to_string(received_) + " arrived",
+                kIntegrityFailedEvent, true);
+      return;
+    }
+    if (sink_ != Sink::none && !finished_) finish();
+    return;
+  }
+  maybe_finish();
+}
+
+void ReadableCore::maybe_finish() {
+  if (finished_ || sink_ == Sink::none || !size_ || received_ != *size_) return;
+  if (writer_sends_digest_ && !expected_digest_) return;  // it follows the last chunk
+  finish();
+}
+
+void ReadableCore::finish() {
+  finished_ = true;
+  if (expected_digest_) {
+    auto actual = hasher_.finish_hex();
+    if (actual != *expected_digest_) {
+      fail_here("SHA-256 mismatch: the sender's digest is " + *expected_digest_ +
+                    ", the received data's is " + actual,
+                kIntegrityFailedEvent, true);
+      return;
+    }
+  }
+  try {
+    if (file_) file_->commit();
+    if (stream_) stream_->flush();
+  } catch (const std::exception& error) {
+    finished_ = false;
+    fail_here(error.what(), kCancelEvent);
+    return;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    queue_ended_ = true;
+    meter_.record(received_);
+    set_state(TransferState::done);
+  }
+  changed_.notify_all();
+  try {
+    socket_->write_event(kVerifiedEvent, {{"bytes", received_}});
+  } catch (const Error&) {
+  }
+  socket_->close();
+  report_progress();
+}
+
+void ReadableCore::on_socket_closed() {
+  if (finished_ || state() == TransferState::failed) return;
+  // Without a size, the writer's close is the end of the data; our writer
+  // sends its digest first, so a missing digest means it went away early.
+  if (!size_ && sink_ != Sink::none && (!writer_sends_digest_ || expected_digest_)) {
+    finish();
+    return;
+  }
+  fail_here("the sender's socket closed after " + bytes_of(received_, size_) +
+                " (the connection or the sender went away)",
+            nullptr);
+}
+
+void ReadableCore::fail_here(const std::string& reason, const char* tell_event, bool integrity,
+                             const std::string* told) {
+  {
+    std::lock_guard lock(mutex_);
+    if (state_ == TransferState::failed || state_ == TransferState::done) return;
+    error_ = reason;
+    error_is_integrity_ = integrity;
+    queue_ended_ = true;
+    set_state(TransferState::failed);
+  }
+  changed_.notify_all();
+  RTCENGINE_LOG(info, "transaction " << socket_->label() << " failed: " << reason);
+  if (file_) {
+    // A corrupt file is never kept; an interrupted one may be resumed.
+    if (integrity || !keep_partial_ || transfer_id_.empty()) {
+      file_->discard();
+    } else {
+      file_->keep();
+    }
+  }
+  if (tell_event) {
+    try {
+      socket_->write_event(tell_event, told ? *told : reason);
+    } catch (const Error&) {
+    }
+  }
+  socket_->close();
+}
+
+void ReadableCore::set_state(TransferState state) {
+  if (state_ == state) return;
+  state_ = state;
+  meter_.set_running(state == TransferState::running);
+  changed_.notify_all();
+  std::weak_ptr<ReadableCore> weak = weak_from_this();
+  loop_.post([weak, state] {
+    auto self = weak.lock();
+    if (!self) return;
+    TransferStateHandler handler;
+    {
+      std::lock_guard lock(self->mutex_);
+      handler = self->state_handler_;
+    }
+    if (handler) handler(state);
+  });
+}
+
+void ReadableCore::update_running() {
+  if (state_ == TransferState::done || state_ == TransferState::failed || !sink_chosen_) return;
+  set_state(paused_here_ || paused_there_ ? TransferState::paused : TransferState::running);
+}
+
+void ReadableCore::throw_if_failed() const {
+  if (state_ != TransferState::failed) return;
+  if (error_is_integrity_) throw IntegrityError(error_);
+  throw TransferError(error_);
+}
+
+std::optional<Bytes> ReadableCore::read(std::chrono::milliseconds timeout) {
+  if (loop_.is_current()) throw UsageError("Readable::read() inside a handler would deadlock");
+  {
+    std::lock_guard lock(mutex_);
+    if (!sink_chosen_) {
+      sink_chosen_ = true;
+      auto self = shared_from_this();
+      loop_.post([self] { self->choose_sink(Sink::queue, 0); });
+    } else if (state_ != TransferState::failed && queue_.empty() && queue_ended_) {
+      return std::nullopt;
+    }
+  }
+  std::unique_lock lock(mutex_);
+  if (!changed_.wait_for(lock, timeout, [&] {
+        return !queue_.empty() || queue_ended_ || state_ == TransferState::failed;
+      })) {
+    throw TimeoutError("no data arrived within the timeout");
+  }
+  if (!queue_.empty()) {
+    Bytes chunk = std::move(queue_.front());
+    queue_.pop_front();
+    queued_bytes_ -= chunk.size();
+    if (queued_bytes_ <= kReaderQueueLimit / 2) {
+      auto self = shared_from_this();
+      loop_.post([self] {
+        if (!self->told_full_) return;
+        self->told_full_ = false;
+        try {
+          self->socket_->write_event(kPullEvent);
+        } catch (const Error&) {
+        }
+      });
+    }
+    return chunk;
+  }
+  throw_if_failed();
+  return std::nullopt;
+}
+
+bool ReadableCore::wait(std::chrono::milliseconds timeout) {
+  if (loop_.is_current()) throw UsageError("Readable::wait() inside a handler would deadlock");
+  std::unique_lock lock(mutex_);
+  changed_.wait_for(lock, timeout, [&] {
+    return state_ == TransferState::done || state_ == TransferState::failed;
+  });
+  throw_if_failed();
+  return state_ == TransferState::done;
+}
+
+void ReadableCore::pause() {
+  {
+    std::lock_guard lock(mutex_);
+    if (paused_here_ || state_ == TransferState::done || state_ == TransferState::failed) return;
+    paused_here_ = true;
+    update_running();
+  }
+  socket_->write_event(kPauseEvent);
+}
+
+void ReadableCore::resume() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!paused_here_ || state_ == TransferState::done || state_ == TransferState::failed) return;
+    paused_here_ = false;
+    update_running();
+  }
+  socket_->write_event(kResumeEvent);
+}
+
+void ReadableCore::stop(const std::string& reason) {
+  auto self = shared_from_this();
+  loop_.run_and_wait([self, reason] {
+    self->fail_here("stopped here: " + reason, kCancelEvent, false, &reason);
+  });
+}
+
+TransferState ReadableCore::state() const {
+  std::lock_guard lock(mutex_);
+  return state_;
+}
+
+TransferProgress ReadableCore::progress() const {
+  std::lock_guard lock(mutex_);
+  return meter_.snapshot();
+}
+
+void ReadableCore::on_progress(ProgressHandler handler) {
+  std::lock_guard lock(mutex_);
+  progress_handler_ = std::move(handler);
+}
+
+void ReadableCore::on_state_change(TransferStateHandler handler) {
+  std::lock_guard lock(mutex_);
+  state_handler_ = std::move(handler);
+}
+
+void ReadableCore::report_progress() {
+  ProgressHandler handler;
+  TransferProgress progress;
+  {
+    std::lock_guard lock(mutex_);
+    handler = progress_handler_;
+    progress = meter_.snapshot();
+  }
+  if (handler) handler(progress);
+}
+
+void ReadableCore::schedule_progress() {
+  std::weak_ptr<ReadableCore> weak = weak_from_this();
+  loop_.post_after(options_.progress_interval, [weak] {
+    auto self = weak.lock();
+    if (!self) return;
+    auto state = self->state();
+    if (state == TransferState::done || state == TransferState::failed) return;
+    self->report_progress();
+    self->schedule_progress();
+  });
+}
+
+}  // namespace rtcengine::detail

@@ -1,0 +1,113 @@
+// The state behind a Readable. Chunks arrive on the engine's thread and go
+// to the one sink the user chose (callback, stream, file, or a bounded queue
+// for read()); the reader tells the writer it is ready only once a sink is
+// set, confirms what it wrote, and verifies the digest at the end.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <ostream>
+#include <span>
+#include <string>
+
+#include "rtcengine/socket.hpp"
+#include "rtcengine/transaction.hpp"
+#include "transaction/partial_file.hpp"
+#include "transaction/progress_meter.hpp"
+#include "transaction/sha256.hpp"
+
+namespace rtcengine::detail {
+
+class EventLoop;
+
+class ReadableCore : public std::enable_shared_from_this<ReadableCore> {
+ public:
+  using ChunkHandler = std::function<void(std::span<const std::uint8_t>)>;
+
+  ReadableCore(SocketPtr socket, Json metadata, TransferOptions options);
+  // Engine's thread: installs the writer's event handlers and the data handler.
+  void start();
+
+  const Json& metadata() const { return metadata_; }
+  std::optional<std::uint64_t> size() const { return size_; }
+
+  void on_data(ChunkHandler handler);
+  void pipe_to(std::ostream& out);
+  void save_to(const std::filesystem::path& path, SaveOptions options);
+  std::optional<Bytes> read(std::chrono::milliseconds timeout);
+
+  bool wait(std::chrono::milliseconds timeout);
+  void pause();
+  void resume();
+  void stop(const std::string& reason);
+
+  TransferState state() const;
+  TransferProgress progress() const;
+  void on_progress(ProgressHandler handler);
+  void on_state_change(TransferStateHandler handler);
+
+ private:
+  enum class Sink { none, callback, stream, file, queue };
+
+  // Engine's thread.
+  // Caller's thread: claims the one sink; throws UsageError for a second.
+  void claim_sink();
+  // Engine's thread: sends `__transaction-ready`.
+  void choose_sink(Sink sink, std::uint64_t offset);
+  void on_chunk(const Message& message);
+  void on_digest(const Json& payload);
+  void on_socket_closed();
+  void maybe_finish();
+  void finish();
+  // Fails, tells the writer `tell_event` (with `told`, or `reason`), closes.
+  void fail_here(const std::string& reason, const char* tell_event, bool integrity = false,
+                 const std::string* told = nullptr);
+  void schedule_progress();
+  void report_progress();
+  // Needs mutex_.
+  void set_state(TransferState state);
+  void update_running();
+  void throw_if_failed() const;
+
+  SocketPtr socket_;
+  EventLoop& loop_;
+  Json metadata_;
+  const TransferOptions options_;
+  std::optional<std::uint64_t> size_;
+  std::string transfer_id_;           // empty: the writer cannot resume
+  bool writer_sends_digest_ = false;
+
+  // Engine's thread only.
+  Sink sink_ = Sink::none;
+  ChunkHandler chunk_handler_;
+  std::ostream* stream_ = nullptr;
+  std::shared_ptr<PartialFile> file_;
+  bool keep_partial_ = true;
+  Sha256 hasher_;
+  std::optional<std::string> expected_digest_;
+  std::uint64_t received_ = 0;  // including the resume offset
+  std::uint64_t last_ack_ = 0;
+  bool finished_ = false;
+  bool told_full_ = false;
+
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  TransferState state_ = TransferState::waiting;
+  bool sink_chosen_ = false;
+  std::string error_;
+  bool error_is_integrity_ = false;
+  bool paused_here_ = false;
+  bool paused_there_ = false;
+  std::deque<Bytes> queue_;  // Sink::queue
+  std::size_t queued_bytes_ = 0;
+  bool queue_ended_ = false;
+  ProgressMeter meter_;
+  ProgressHandler progress_handler_;
+  TransferStateHandler state_handler_;
+};
+
+}  // namespace rtcengine::detail

@@ -1,0 +1,33 @@
+// The events of a transaction on its socket. The first group is
+// rtc-engine's protocol; the `__` group are RTCEngine's extensions, which an
+// rtc-engine peer ignores (and which are never required from it).
+#pragma once
+
+#include <cstddef>
+
+namespace rtcengine::detail {
+
+inline constexpr const char* kMetadataEvent = "metadata";
+inline constexpr const char* kTransactionReadyEvent = "__transaction-ready";
+inline constexpr const char* kPauseEvent = "pause";
+inline constexpr const char* kResumeEvent = "resume";
+inline constexpr const char* kBufferFullEvent = "buffer-full";
+inline constexpr const char* kPullEvent = "pull";
+inline constexpr const char* kAbortEvent = "abort";    // writer stops; payload: reason
+inline constexpr const char* kCancelEvent = "cancel";  // reader stops; payload: reason
+
+// Extensions. The writer announces them in metadata["__rtcengine"]
+// ({"digest": "sha256", "resume": true, "id": "..."}); the reader answers in
+// the ready payload ({"offset": n, "ack": true}).
+inline constexpr const char* kExtensionKey = "__rtcengine";
+inline constexpr const char* kDigestEvent = "__digest";      // {"sha256": hex}
+inline constexpr const char* kAckEvent = "__ack";            // {"bytes": n} safely written
+inline constexpr const char* kVerifiedEvent = "__verified";  // all arrived, digest matched
+inline constexpr const char* kIntegrityFailedEvent = "__integrity-failed";  // payload: reason
+
+// rtc-engine's reader queue; past it the reader asks the writer to wait.
+inline constexpr std::size_t kReaderQueueLimit = 10 * 1024 * 1024;
+// The reader confirms progress at least this often (bytes).
+inline constexpr std::size_t kAckEvery = 1024 * 1024;
+
+}  // namespace rtcengine::detail

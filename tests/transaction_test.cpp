@@ -1,0 +1,303 @@
+// Transactions between two real engines: content arrives whole and
+// verified, control works from either side, failures are errors on both
+// sides, and an interrupted file transfer resumes where it stopped.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <sstream>
+#include <thread>
+
+#include "rtcengine/rtcengine.hpp"
+#include "support/engine_pair.hpp"
+#include "support/temp_dir.hpp"
+#include "support/test_data.hpp"
+#include "support/wait.hpp"
+
+using namespace rtcengine;
+using namespace rtcengine::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr std::size_t kChunk = 200 * 1024;
+
+struct Transfer {
+  WritablePtr writer;
+  ReadablePtr reader;
+};
+
+Transfer open_transfer(const EnginePair& pair, const std::string& label, Json metadata,
+                       TransferOptions options = {}) {
+  auto writer = pair.a->writable(label, std::move(metadata), options);
+  auto reader = pair.b->readable(label, options);
+  EXPECT_EQ(writer.wait_for(10s), std::future_status::ready) << label;
+  EXPECT_EQ(reader.wait_for(10s), std::future_status::ready) << label;
+  return {writer.get(), reader.get()};
+}
+
+Json file_metadata(const std::string& name, std::size_t size) {
+  return {{"name", name}, {"size", size}};
+}
+
+}  // namespace
+
+TEST(Transaction, FilesOfEdgeSizesArriveByteIdenticalAndVerified) {
+  auto pair = EnginePair::create();
+  TempDir dir;
+  for (std::size_t size : {std::size_t{0}, std::size_t{1}, kChunk, kChunk + 1, 3 * kChunk + 17}) {
+    SCOPED_TRACE("size " + std::to_string(size));
+    auto content = test_bytes(size, static_cast<unsigned>(size));
+    auto source = dir / ("in-" + std::to_string(size));
+    auto target = dir / ("out-" + std::to_string(size));
+    write_file(source, content);
+    auto [writer, reader] = open_transfer(pair, "file-" + std::to_string(size),
+                                          file_metadata("x", size));
+    ASSERT_EQ(reader->size(), size);
+    reader->save_to(target);
+    writer->send_file(source);
+    EXPECT_TRUE(writer->wait(20s));
+    EXPECT_TRUE(reader->wait(20s));
+    EXPECT_EQ(read_file(target), content);
+    EXPECT_EQ(writer->state(), TransferState::done);
+    EXPECT_EQ(reader->progress().bytes, size);
+    EXPECT_FALSE(std::filesystem::exists(dir / ".out-" / ".rtcengine-part"));
+  }
+}
+
+TEST(Transaction, StreamOfUnknownSizeEndsWithTheWritersClose) {
+  auto pair = EnginePair::create();
+  auto content = test_bytes(1'000'000);
+  auto [writer, reader] = open_transfer(pair, "stream", Json{{"name", "live"}});
+  std::ostringstream out;
+  reader->pipe_to(out);
+  std::istringstream in(std::string(content.begin(), content.end()));
+  writer->send_stream(in);
+  EXPECT_TRUE(reader->wait(20s));
+  EXPECT_TRUE(writer->wait(20s));
+  EXPECT_EQ(out.str(), std::string(content.begin(), content.end()));
+}
+
+TEST(Transaction, UnnegotiatedTransactionReachesThePeersReadables) {
+  auto pair = EnginePair::create();
+  auto content = test_bytes(300'000);
+  auto writer_future = pair.a->writable(file_metadata("gift.bin", content.size()));
+  auto reader = pair.b->next_readable(10s);
+  ASSERT_NE(reader, nullptr);
+  ASSERT_EQ(writer_future.wait_for(10s), std::future_status::ready);
+  auto writer = writer_future.get();
+  EXPECT_EQ(reader->name(), "gift.bin");
+  std::vector<std::uint8_t> received;
+  reader->on_data([&](std::span<const std::uint8_t> chunk) {
+    received.insert(received.end(), chunk.begin(), chunk.end());
+  });
+  writer->write(content);
+  writer->end();
+  EXPECT_TRUE(reader->wait(20s));
+  EXPECT_EQ(received, content);
+}
+
+TEST(Transaction, PullReaderKeepsTheWriterBoundedAndGetsEverything) {
+  auto pair = EnginePair::create();
+  constexpr std::size_t kSize = 40 * 1024 * 1024;
+  auto content = test_bytes(kSize);
+  auto [writer, reader] = open_transfer(pair, "pull", file_metadata("big", kSize));
+  std::thread sender([&, writer = writer] {
+    writer->write(content);
+    writer->end();
+  });
+  std::size_t consumed = 0;
+  std::size_t worst_gap = 0;
+  bool same = true;
+  while (auto chunk = reader->read(20s)) {
+    same = same && std::equal(chunk->begin(), chunk->end(), content.begin() + consumed);
+    consumed += chunk->size();
+    // A slow consumer: the writer must wait instead of piling data up.
+    if (consumed < kSize / 2) std::this_thread::sleep_for(2ms);
+    worst_gap = std::max<std::size_t>(worst_gap, writer->bytes_sent() - consumed);
+  }
+  sender.join();
+  EXPECT_EQ(consumed, kSize);
+  EXPECT_TRUE(same);
+  // Reader queue (10 MiB) + socket buffer (8 MiB) + chunks in flight.
+  EXPECT_LT(worst_gap, 24u * 1024 * 1024) << "the writer ran ahead of a slow reader";
+  EXPECT_TRUE(writer->wait(10s));
+}
+
+TEST(Transaction, PauseAndResumeFromEitherSideAreSeenByTheOther) {
+  auto pair = EnginePair::create();
+  auto content = test_bytes(4 * kChunk);
+  auto [writer, reader] = open_transfer(pair, "pausing", file_metadata("p", content.size()));
+  std::vector<std::uint8_t> received;
+  std::mutex mutex;
+  reader->on_data([&](std::span<const std::uint8_t> chunk) {
+    std::lock_guard lock(mutex);
+    received.insert(received.end(), chunk.begin(), chunk.end());
+  });
+  ASSERT_TRUE(writer->wait_ready(10s).has_value());
+
+  writer->pause();
+  EXPECT_TRUE(wait_until([&] { return reader->state() == TransferState::paused; }));
+  writer->resume();
+  EXPECT_TRUE(wait_until([&] { return reader->state() == TransferState::running; }));
+
+  reader->pause();
+  EXPECT_TRUE(wait_until([&] { return writer->state() == TransferState::paused; }));
+  std::thread sender([&, writer = writer] {
+    writer->write(content);
+    writer->end();
+  });
+  std::this_thread::sleep_for(300ms);
+  {
+    std::lock_guard lock(mutex);
+    EXPECT_TRUE(received.empty()) << "data flowed while the reader had paused";
+  }
+  reader->resume();
+  sender.join();
+  EXPECT_TRUE(reader->wait(20s));
+  EXPECT_EQ(received, content);
+}
+
+TEST(Transaction, WriterStopFailsTheReaderWithTheReason) {
+  auto pair = EnginePair::create();
+  auto [writer, reader] = open_transfer(pair, "abort", file_metadata("a", 10 * kChunk));
+  reader->on_data([](std::span<const std::uint8_t>) {});
+  writer->write(test_bytes(kChunk));
+  writer->stop("the user pressed Ctrl-C");
+  EXPECT_THROW(writer->write(test_bytes(10)), TransferError);
+  try {
+    reader->wait(10s);
+    FAIL() << "the reader finished a stopped transfer";
+  } catch (const TransferError& error) {
+    EXPECT_NE(std::string(error.what()).find("the user pressed Ctrl-C"), std::string::npos)
+        << error.what();
+  }
+}
+
+TEST(Transaction, ReaderStopFailsTheWriterWithTheReason) {
+  auto pair = EnginePair::create();
+  auto [writer, reader] = open_transfer(pair, "cancel", file_metadata("c", 50 * kChunk));
+  reader->on_data([](std::span<const std::uint8_t>) {});
+  ASSERT_TRUE(writer->wait_ready(10s).has_value());
+  reader->stop("no room for it");
+  auto content = test_bytes(50 * kChunk);
+  try {
+    writer->write(content);
+    writer->wait(10s);
+    FAIL() << "the writer finished a cancelled transfer";
+  } catch (const TransferError& error) {
+    EXPECT_NE(std::string(error.what()).find("no room for it"), std::string::npos) << error.what();
+  }
+  EXPECT_EQ(reader->state(), TransferState::failed);
+}
+
+TEST(Transaction, LostConnectionIsAnErrorOnBothSidesNeverASuccess) {
+  auto pair = EnginePair::create();
+  auto [writer, reader] = open_transfer(pair, "lost", file_metadata("l", 20 * kChunk));
+  reader->on_data([](std::span<const std::uint8_t>) {});
+  writer->write(test_bytes(2 * kChunk));
+  pair.b->close();
+  EXPECT_THROW(reader->wait(10s), TransferError);
+  EXPECT_THROW(
+      {
+        writer->write(test_bytes(18 * kChunk));
+        writer->end();
+        writer->wait(10s);
+      },
+      TransferError);
+}
+
+TEST(Transaction, CorruptedChunkIsDetectedAndNoFileIsLeft) {
+  auto pair = EnginePair::create();
+  TempDir dir;
+  auto content = test_bytes(5 * kChunk);
+  setenv("RTCENGINE_TEST_CORRUPT_AT", std::to_string(3 * kChunk + 5).c_str(), 1);
+  auto [writer, reader] = open_transfer(pair, "corrupt", file_metadata("c", content.size()));
+  unsetenv("RTCENGINE_TEST_CORRUPT_AT");
+  reader->save_to(dir / "c");
+  writer->write(content);
+  writer->end();
+  EXPECT_THROW(reader->wait(10s), IntegrityError);
+  EXPECT_THROW(writer->wait(10s), IntegrityError);
+  EXPECT_FALSE(std::filesystem::exists(dir / "c"));
+  EXPECT_FALSE(std::filesystem::exists(dir / ".c.rtcengine-part"));
+}
+
+TEST(Transaction, InterruptedFileTransferResumesWhereTheReaderStopped) {
+  auto pair = EnginePair::create();
+  TempDir dir;
+  auto content = test_bytes(20 * kChunk + 3);
+  auto metadata = file_metadata("r.bin", content.size());
+  {
+    auto [writer, reader] = open_transfer(pair, "resume-1", metadata);
+    reader->save_to(dir / "r.bin");
+    writer->write(std::span(content).first(8 * kChunk));
+    EXPECT_TRUE(wait_until([&] { return reader->progress().bytes == 8 * kChunk; }));
+    writer->stop("connection lost (simulated)");
+    EXPECT_THROW(reader->wait(10s), TransferError);
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "r.bin"));
+  EXPECT_EQ(std::filesystem::file_size(dir / ".r.bin.rtcengine-part"), 8 * kChunk);
+
+  auto [writer, reader] = open_transfer(pair, "resume-2", metadata);
+  reader->save_to(dir / "r.bin");
+  EXPECT_EQ(writer->wait_ready(10s), 8 * kChunk);
+  writer->write(content);  // always from the start; the known part is only hashed
+  writer->end();
+  EXPECT_TRUE(reader->wait(20s));
+  EXPECT_TRUE(writer->wait(20s));
+  EXPECT_EQ(read_file(dir / "r.bin"), content);
+  EXPECT_EQ(reader->progress().resumed_from, 8 * kChunk);
+  EXPECT_FALSE(std::filesystem::exists(dir / ".r.bin.rtcengine-part"));
+}
+
+TEST(Transaction, ExistingFileIsNotOverwrittenUnlessAsked) {
+  auto pair = EnginePair::create();
+  TempDir dir;
+  write_file(dir / "keep", test_bytes(10));
+  auto [writer, reader] = open_transfer(pair, "exists", file_metadata("keep", 5));
+  EXPECT_THROW(reader->save_to(dir / "keep"), TransferError);
+  reader->save_to(dir / "keep", SaveOptions{.overwrite = true});
+  writer->write(test_bytes(5, 99));
+  writer->end();
+  EXPECT_TRUE(reader->wait(10s));
+  EXPECT_EQ(read_file(dir / "keep"), test_bytes(5, 99));
+}
+
+TEST(Transaction, ProgressReportsConfirmedBytesSpeedAndEta) {
+  auto pair = EnginePair::create();
+  constexpr std::size_t kSize = 30 * 1024 * 1024;
+  TransferOptions options;
+  options.progress_interval = 100ms;
+  auto [writer, reader] = open_transfer(pair, "progress", file_metadata("p", kSize), options);
+  std::mutex mutex;
+  std::vector<TransferProgress> reports;
+  writer->on_progress([&](const TransferProgress& progress) {
+    std::lock_guard lock(mutex);
+    reports.push_back(progress);
+  });
+  std::atomic<std::uint64_t> read_so_far{0};
+  reader->on_data([&](std::span<const std::uint8_t> chunk) { read_so_far += chunk.size(); });
+  auto content = test_bytes(kSize);
+  for (std::size_t at = 0; at < kSize; at += kChunk) {
+    writer->write(std::span(content).subspan(at, std::min(kChunk, kSize - at)));
+    // Confirmed means the reader has it: never ahead of what it got.
+    EXPECT_LE(writer->progress().bytes, read_so_far.load());
+  }
+  writer->end();
+  ASSERT_TRUE(writer->wait(30s));
+  std::lock_guard lock(mutex);
+  ASSERT_GE(reports.size(), 2u);
+  bool saw_speed = false;
+  for (const auto& progress : reports) {
+    ASSERT_TRUE(progress.total.has_value());
+    EXPECT_EQ(*progress.total, kSize);
+    if (progress.bytes_per_second > 0 && progress.bytes < kSize) {
+      saw_speed = true;
+      EXPECT_TRUE(progress.eta_seconds.has_value());
+      EXPECT_FALSE(progress.speed_text().empty());
+    }
+  }
+  EXPECT_TRUE(saw_speed);
+  EXPECT_EQ(writer->progress().bytes, kSize);
+}

@@ -63,6 +63,13 @@ class TransferError : public Error {
   using Error::Error;
 };
 
+// Either side stopped the transaction on purpose (stop(), a refused file);
+// the message carries the reason. Trying the same transfer again will not help.
+class TransferStoppedError : public TransferError {
+ public:
+  using TransferError::TransferError;
+};
+
 // What arrived does not match the digest the writer sent.
 class IntegrityError : public TransferError {
  public:

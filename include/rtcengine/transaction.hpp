@@ -11,6 +11,7 @@
 #pragma once
 
 #include <chrono>
+#include <exception>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -101,6 +102,9 @@ class Writable {
   void stop(const std::string& reason = "stopped by the sender");
 
   TransferState state() const;
+  // Once failed: the error wait() throws (TransferStoppedError,
+  // IntegrityError or TransferError); null otherwise. Safe in handlers.
+  std::exception_ptr error() const;
   TransferProgress progress() const;
   // Position of the last byte sent, counted from the start of the content
   // (a resumed transfer starts at the reader's offset).
@@ -152,6 +156,7 @@ class Readable {
   void stop(const std::string& reason = "cancelled by the receiver");
 
   TransferState state() const;
+  std::exception_ptr error() const;  // as Writable::error()
   TransferProgress progress() const;
   void on_progress(ProgressHandler handler);
   void on_state_change(TransferStateHandler handler);

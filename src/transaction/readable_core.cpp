@@ -71,6 +71,7 @@ void ReadableCore::start() {
     self.update_running();
   }));
   socket_->on_event(kAbortEvent, with_self([](ReadableCore& self, const Json& payload) {
+    self.stop_pending_ = true;
     self.fail_here("the sender stopped the transfer: " + reason_of(payload, "no reason given"),
                    nullptr);
   }));
@@ -293,6 +294,7 @@ void ReadableCore::fail_here(const std::string& reason, const char* tell_event, 
     if (state_ == TransferState::failed || state_ == TransferState::done) return;
     error_ = reason;
     error_is_integrity_ = integrity;
+    error_is_stop_ = stop_pending_;
     queue_ended_ = true;
     set_state(TransferState::failed);
   }
@@ -341,6 +343,7 @@ void ReadableCore::update_running() {
 void ReadableCore::throw_if_failed() const {
   if (state_ != TransferState::failed) return;
   if (error_is_integrity_) throw IntegrityError(error_);
+  if (error_is_stop_) throw TransferStoppedError(error_);
   throw TransferError(error_);
 }
 
@@ -416,8 +419,19 @@ void ReadableCore::resume() {
 void ReadableCore::stop(const std::string& reason) {
   auto self = shared_from_this();
   loop_.run_and_wait([self, reason] {
+    self->stop_pending_ = true;
     self->fail_here("stopped here: " + reason, kCancelEvent, false, &reason);
   });
+}
+
+std::exception_ptr ReadableCore::error() const {
+  std::lock_guard lock(mutex_);
+  try {
+    throw_if_failed();
+  } catch (...) {
+    return std::current_exception();
+  }
+  return nullptr;
 }
 
 TransferState ReadableCore::state() const {

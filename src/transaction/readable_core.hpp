@@ -46,6 +46,7 @@ class ReadableCore : public std::enable_shared_from_this<ReadableCore> {
   void stop(const std::string& reason);
 
   TransferState state() const;
+  std::exception_ptr error() const;
   TransferProgress progress() const;
   void on_progress(ProgressHandler handler);
   void on_state_change(TransferStateHandler handler);
@@ -93,6 +94,7 @@ class ReadableCore : public std::enable_shared_from_this<ReadableCore> {
   std::uint64_t last_ack_ = 0;
   bool finished_ = false;
   bool told_full_ = false;
+  bool stop_pending_ = false;  // the failure about to be recorded is a stop
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;
@@ -100,6 +102,7 @@ class ReadableCore : public std::enable_shared_from_this<ReadableCore> {
   bool sink_chosen_ = false;
   std::string error_;
   bool error_is_integrity_ = false;
+  bool error_is_stop_ = false;  // stopped on purpose by either side
   bool paused_here_ = false;
   bool paused_there_ = false;
   std::deque<Bytes> queue_;  // Sink::queue

@@ -57,6 +57,7 @@ void Writable::pause() { core_->pause(); }
 void Writable::resume() { core_->resume(); }
 void Writable::stop(const std::string& reason) { core_->stop(reason); }
 TransferState Writable::state() const { return core_->state(); }
+std::exception_ptr Writable::error() const { return core_->error(); }
 TransferProgress Writable::progress() const { return core_->progress(); }
 std::uint64_t Writable::bytes_sent() const { return core_->bytes_sent(); }
 void Writable::on_progress(ProgressHandler handler) { core_->on_progress(std::move(handler)); }
@@ -94,6 +95,7 @@ void Readable::pause() { core_->pause(); }
 void Readable::resume() { core_->resume(); }
 void Readable::stop(const std::string& reason) { core_->stop(reason); }
 TransferState Readable::state() const { return core_->state(); }
+std::exception_ptr Readable::error() const { return core_->error(); }
 TransferProgress Readable::progress() const { return core_->progress(); }
 void Readable::on_progress(ProgressHandler handler) { core_->on_progress(std::move(handler)); }
 void Readable::on_state_change(TransferStateHandler handler) {

@@ -79,6 +79,7 @@ void WritableCore::start() {
   socket_->on_event(kPullEvent, set_flag(&WritableCore::reader_full_, false));
   socket_->on_event(kCancelEvent, with_self([](WritableCore& self, const Json& payload) {
     std::unique_lock lock(self.mutex_);
+    self.error_is_stop_ = true;
     self.fail("the receiver cancelled the transfer: " +
                   reason_of(payload, "no reason given"), lock);
   }));
@@ -184,6 +185,7 @@ void WritableCore::fail(const std::string& reason, std::unique_lock<std::mutex>&
 void WritableCore::throw_if_failed() const {
   if (state_ != TransferState::failed) return;
   if (error_is_integrity_) throw IntegrityError(error_);
+  if (error_is_stop_) throw TransferStoppedError(error_);
   throw TransferError(error_);
 }
 
@@ -314,6 +316,7 @@ void WritableCore::stop(const std::string& reason) {
   {
     std::unique_lock lock(mutex_);
     if (state_ == TransferState::done || state_ == TransferState::failed) return;
+    error_is_stop_ = true;
     fail("stopped here: " + reason, lock);
   }
   try {
@@ -323,6 +326,16 @@ void WritableCore::stop(const std::string& reason) {
     RTCENGINE_LOG(verbose, "abort not sent: " << error.what());
   }
   socket_->close();
+}
+
+std::exception_ptr WritableCore::error() const {
+  std::lock_guard lock(mutex_);
+  try {
+    throw_if_failed();
+  } catch (...) {
+    return std::current_exception();
+  }
+  return nullptr;
 }
 
 TransferState WritableCore::state() const {

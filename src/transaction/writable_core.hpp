@@ -36,6 +36,7 @@ class WritableCore : public std::enable_shared_from_this<WritableCore> {
   void stop(const std::string& reason);
 
   TransferState state() const;
+  std::exception_ptr error() const;
   TransferProgress progress() const;
   std::uint64_t bytes_sent() const;
   void on_progress(ProgressHandler handler);
@@ -68,6 +69,7 @@ class WritableCore : public std::enable_shared_from_this<WritableCore> {
   TransferState state_ = TransferState::waiting;
   std::string error_;
   bool error_is_integrity_ = false;
+  bool error_is_stop_ = false;  // stopped on purpose by either side
   bool ready_ = false;
   bool peer_acks_ = false;
   bool paused_here_ = false;

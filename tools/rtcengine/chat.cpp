@@ -1,0 +1,36 @@
+// `rtcengine chat`: lines typed here appear on the other side, and back.
+#include <iostream>
+#include <string>
+
+#include "commands.hpp"
+#include "interrupt.hpp"
+
+namespace rtcengine::cli {
+
+int run_chat(const GlobalOptions& options) {
+  auto engine = make_engine(options);
+  std::cout << "waiting for the other side on " << options.signal << std::endl;
+  auto future = engine->socket("chat");
+  auto socket = get_unless_interrupted(future);
+  if (!socket) return kExitInterrupted;
+  std::cout << "connected; type lines, Ctrl-D to leave" << std::endl;
+  (*socket)->on_data([](const Message& message) {
+    std::cout << "peer: " << message.text() << std::endl;
+  });
+  (*socket)->on_close([] { std::cout << "the other side left" << std::endl; });
+  std::string line;
+  while (!interrupted() && std::getline(std::cin, line)) {
+    try {
+      (*socket)->write(line);
+    } catch (const ClosedError&) {
+      std::cerr << "rtcengine chat: the other side left; the line was not sent" << std::endl;
+      return kExitFailed;
+    }
+  }
+  // Everything typed is delivered before the socket closes.
+  (*socket)->close();
+  (*socket)->wait_closed(std::chrono::seconds(5));
+  return interrupted() ? kExitInterrupted : kExitOk;
+}
+
+}  // namespace rtcengine::cli

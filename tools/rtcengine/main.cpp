@@ -1,0 +1,63 @@
+// rtcengine: chat, send and receive files between two peers.
+//   rtcengine chat [--channel NAME]
+//   rtcengine send FILE... [--channel NAME] [--json]
+//   rtcengine receive [DIR] [--channel NAME] [--json] [--overwrite]
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "commands.hpp"
+#include "interrupt.hpp"
+
+using namespace rtcengine::cli;
+
+int main(int argc, char** argv) {
+  CLI::App app{"RTCEngine: peer-to-peer chat and file transfer over WebRTC"};
+  app.require_subcommand(1);
+  GlobalOptions options;
+  std::string channel;
+  app.add_option("--signal", options.signal, "signaler: local:NAME (peers on this machine)");
+  app.add_option("--channel", channel, "shorthand for --signal local:NAME");
+  app.add_option("--ice-server", options.ice_servers,
+                 "STUN/TURN server, repeatable: stun:HOST:PORT, turn:USER:PASS@HOST:PORT");
+  app.add_option("--ice-policy", options.ice_policy, "all or relay")->check(CLI::IsMember({"all", "relay"}));
+  app.add_option("--interface", options.interfaces, "gather ICE candidates only on this interface");
+  app.add_flag("--verbose,-v", options.verbose, "log what the engine does");
+
+  TransferFlags flags;
+  auto* chat = app.add_subcommand("chat", "chat with the other side, line by line");
+  chat->add_option("--channel", channel, "shorthand for --signal local:NAME");
+
+  std::vector<std::string> paths;
+  auto* send = app.add_subcommand("send", "send files or folders");
+  send->add_option("files", paths, "files and folders")->required();
+  send->add_option("--channel", channel, "shorthand for --signal local:NAME");
+  send->add_flag("--json", flags.json, "machine-readable progress, one JSON object per line");
+
+  std::string directory = ".";
+  auto* receive = app.add_subcommand("receive", "receive files into a folder");
+  receive->add_option("dir", directory, "where files go (default: current folder)");
+  receive->add_option("--channel", channel, "shorthand for --signal local:NAME");
+  receive->add_flag("--json", flags.json, "machine-readable progress, one JSON object per line");
+  receive->add_flag("--overwrite", flags.overwrite, "replace files that already exist");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error) == 0 ? kExitOk : kExitUsage;
+  }
+  if (!channel.empty()) options.signal = "local:" + channel;
+  install_interrupt_handler();
+  try {
+    if (*chat) return run_chat(options);
+    if (*send) return run_send(options, paths, flags);
+    if (*receive) return run_receive(options, directory, flags);
+  } catch (const rtcengine::InvalidOptionError& error) {
+    std::cerr << "rtcengine: " << error.what() << std::endl;
+    return kExitUsage;
+  } catch (const std::exception& error) {
+    std::cerr << "rtcengine: " << error.what() << std::endl;
+    return kExitFailed;
+  }
+  return kExitUsage;
+}

@@ -14,6 +14,8 @@ using namespace rtcengine::cli;
 int main(int argc, char** argv) {
   CLI::App app{"RTCEngine: peer-to-peer chat and file transfer over WebRTC"};
   app.require_subcommand(1);
+  // Global options may also come after the subcommand.
+  app.fallthrough();
   GlobalOptions options;
   std::string channel;
   app.add_option("--signal", options.signal, "signaler: local:NAME (peers on this machine)");

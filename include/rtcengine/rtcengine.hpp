@@ -11,3 +11,4 @@
 #include "rtcengine/socket.hpp"
 #include "rtcengine/stats.hpp"
 #include "rtcengine/transaction.hpp"
+#include "rtcengine/websocket_signaler.hpp"

@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
   app.fallthrough();
   GlobalOptions options;
   std::string channel;
-  app.add_option("--signal", options.signal, "signaler: local:NAME (peers on this machine)");
+  app.add_option("--signal", options.signal, "signaler: local:NAME (peers on this machine) or ws[s]://HOST:PORT/ROOM (rtcengine-signal)");
   app.add_option("--channel", channel, "shorthand for --signal local:NAME");
   app.add_option("--ice-server", options.ice_servers,
                  "STUN/TURN server, repeatable: stun:HOST:PORT, turn:USER:PASS@HOST:PORT");

@@ -10,11 +10,10 @@ std::shared_ptr<Signaler> make_signaler(const GlobalOptions& options) {
     return std::make_shared<LocalSignaler>(channel);
   }
   if (options.signal.rfind("ws://", 0) == 0 || options.signal.rfind("wss://", 0) == 0) {
-    throw InvalidOptionError("--signal " + options.signal +
-                             ": the WebSocket signaler is not part of this build yet; use local:NAME");
+    return std::make_shared<WebSocketSignaler>(options.signal);
   }
   throw InvalidOptionError("--signal \"" + options.signal +
-                           "\" is not understood; use local:NAME");
+                           "\" is not understood; use local:NAME or ws://HOST:PORT/ROOM");
 }
 
 EnginePtr make_engine(const GlobalOptions& options) {

@@ -1,0 +1,386 @@
+// WebSocketSignaler: one WebSocket to an rtcengine-signal room, on the I/O
+// thread every signaler of the process shares. Server control messages have
+// type "room"; everything else is the peer's signaling, routed by type.
+#include "rtcengine/websocket_signaler.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+
+#include <deque>
+#include <future>
+#include <mutex>
+#include <optional>
+#include <regex>
+
+#include "signaling/local_io.hpp"
+#include "util/log.hpp"
+
+namespace rtcengine {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+using PlainStream = websocket::stream<beast::tcp_stream>;
+using TlsStream = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+
+struct ParsedUrl {
+  bool tls = false;
+  std::string host;
+  std::string port;
+  std::string target;  // path and query
+};
+
+ParsedUrl parse_url(const std::string& url) {
+  static const std::regex pattern(R"(^(wss?)://(\[[^\]]+\]|[^/:?#]+)(?::(\d+))?(/[^#]*)?$)");
+  std::smatch match;
+  if (!std::regex_match(url, match, pattern)) {
+    throw InvalidOptionError("WebSocketSignaler url: \"" + url +
+                             "\" is not ws://HOST[:PORT]/ROOM or wss://HOST[:PORT]/ROOM");
+  }
+  ParsedUrl parsed;
+  parsed.tls = match[1] == "wss";
+  parsed.host = match[2];
+  if (parsed.host.front() == '[') parsed.host = parsed.host.substr(1, parsed.host.size() - 2);
+  parsed.port = match[3].matched ? match[3].str() : (parsed.tls ? "443" : "80");
+  parsed.target = match[4].matched ? match[4].str() : "/";
+  if (parsed.target == "/" || parsed.target.rfind("/?", 0) == 0) {
+    throw InvalidOptionError("WebSocketSignaler url: \"" + url + "\" names no room (ws://HOST:PORT/ROOM)");
+  }
+  return parsed;
+}
+
+// Server errors after which trying again cannot help.
+bool is_final(const std::string& code) {
+  return code == "unauthorized" || code == "wrong-secret" || code == "bad-message";
+}
+
+}  // namespace
+
+struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
+  WebSocketSignalerOptions options;
+  ParsedUrl url;
+  asio::io_context& io = detail::local_io();
+  tcp::resolver resolver{io};
+  asio::steady_timer retry_timer{io};
+  std::optional<asio::ssl::context> tls_context;
+  std::unique_ptr<PlainStream> plain;
+  std::unique_ptr<TlsStream> secure;
+  beast::flat_buffer buffer;
+  std::deque<std::string> outbox;  // io thread only
+  bool writing = false;
+  std::chrono::milliseconds delay{0};
+  std::uint64_t attempt = 0;  // tells callbacks of an old connection apart
+
+  mutable std::mutex mutex;  // guards the fields below
+  WebSocketSignaler* owner = nullptr;
+  bool closed = false;
+  bool connected = false;
+  bool peer_present = false;
+
+  template <typename Action>
+  void with_stream(Action action) {
+    if (secure) {
+      action(*secure);
+    } else if (plain) {
+      action(*plain);
+    }
+  }
+
+  // ---- io thread ----
+  void connect() {
+    {
+      std::lock_guard lock(mutex);
+      if (closed) return;
+    }
+    ++attempt;
+    buffer.clear();
+    outbox.clear();
+    writing = false;
+    if (url.tls) {
+      secure = std::make_unique<TlsStream>(io, *tls_context);
+      plain.reset();
+    } else {
+      plain = std::make_unique<PlainStream>(io);
+      secure.reset();
+    }
+    auto self = shared_from_this();
+    auto current = attempt;
+    resolver.async_resolve(url.host, url.port, [self, current](beast::error_code error,
+                                                              tcp::resolver::results_type results) {
+      if (current != self->attempt) return;
+      if (error) return self->retry("cannot resolve " + self->url.host + ": " + error.message());
+      self->with_stream([&](auto& stream) {
+        auto& layer = beast::get_lowest_layer(stream);
+        layer.expires_after(std::chrono::seconds(10));
+        layer.async_connect(results, [self, current](beast::error_code error,
+                                                     const tcp::endpoint&) {
+          if (current != self->attempt) return;
+          if (error) return self->retry("cannot connect: " + error.message());
+          self->after_tcp();
+        });
+      });
+    });
+  }
+
+  void after_tcp() {
+    auto self = shared_from_this();
+    auto current = attempt;
+    if (secure) {
+      if (!SSL_set_tlsext_host_name(secure->next_layer().native_handle(), url.host.c_str())) {
+        return retry("cannot set the TLS server name");
+      }
+      secure->next_layer().set_verify_callback(asio::ssl::host_name_verification(url.host));
+      secure->next_layer().async_handshake(
+          asio::ssl::stream_base::client, [self, current](beast::error_code error) {
+            if (current != self->attempt) return;
+            if (error) return self->retry("TLS handshake failed: " + error.message());
+            self->upgrade();
+          });
+    } else {
+      upgrade();
+    }
+  }
+
+  void upgrade() {
+    auto self = shared_from_this();
+    auto current = attempt;
+    with_stream([&](auto& stream) {
+      beast::get_lowest_layer(stream).expires_never();
+      stream.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
+      stream.read_message_max(Signaler::kMaxMessageBytes);
+      std::string token = options.token;
+      stream.set_option(websocket::stream_base::decorator([token](websocket::request_type& request) {
+        request.set(beast::http::field::user_agent, "rtcengine");
+        if (!token.empty()) request.set(beast::http::field::authorization, "Bearer " + token);
+      }));
+      std::string host = url.host + ":" + url.port;
+      stream.async_handshake(host, url.target, [self, current](beast::error_code error) {
+        if (current != self->attempt) return;
+        if (error) return self->retry("WebSocket handshake failed: " + error.message());
+        self->on_open();
+      });
+    });
+  }
+
+  void on_open() {
+    RTCENGINE_LOG(info, "websocket signaler: connected to " << options.url);
+    delay = std::chrono::milliseconds(0);
+    {
+      std::lock_guard lock(mutex);
+      connected = true;
+    }
+    read_next();
+  }
+
+  void read_next() {
+    auto self = shared_from_this();
+    auto current = attempt;
+    with_stream([&](auto& stream) {
+      stream.async_read(buffer, [self, current](beast::error_code error, std::size_t) {
+        if (current != self->attempt) return;
+        if (error) return self->retry("connection to the server lost: " + error.message());
+        std::string text = beast::buffers_to_string(self->buffer.data());
+        self->buffer.consume(self->buffer.size());
+        self->on_text(text);
+        self->read_next();
+      });
+    });
+  }
+
+  void on_text(const std::string& text) {
+    Json message = Json::parse(text, nullptr, false);
+    if (message.is_object() && message.value("type", "") == "room") {
+      on_room_event(message);
+      return;
+    }
+    std::lock_guard lock(mutex);
+    if (owner) owner->receive_text(text);
+  }
+
+  void on_room_event(const Json& message) {
+    std::string event = message.value("event", "");
+    if (event == "welcome") {
+      set_peer_present(message.value("peer_present", false));
+    } else if (event == "peer-joined") {
+      set_peer_present(true);
+    } else if (event == "peer-left") {
+      set_peer_present(false);
+    } else if (event == "error") {
+      std::string code = message.value("code", "unknown");
+      std::string text = message.value("message", "");
+      if (code == "no-peer") {
+        set_peer_present(false);
+        return;
+      }
+      report(Error("signaling server: " + code + (text.empty() ? "" : ": " + text)));
+      if (is_final(code)) {
+        std::lock_guard lock(mutex);
+        closed = true;  // the server will close; do not come back
+      }
+    }
+  }
+
+  void set_peer_present(bool present) {
+    std::lock_guard lock(mutex);
+    peer_present = present;
+    if (owner) owner->set_ready(connected && peer_present);
+  }
+
+  void retry(const std::string& why) {
+    ++attempt;  // callbacks of this connection are stale now
+    plain.reset();
+    secure.reset();
+    bool stop;
+    {
+      std::lock_guard lock(mutex);
+      bool was_connected = connected;
+      connected = false;
+      peer_present = false;
+      if (owner) owner->set_ready(false);
+      stop = closed;
+      if (was_connected || delay.count() == 0) {
+        RTCENGINE_LOG(info, "websocket signaler: " << why);
+      }
+    }
+    if (stop) return;
+    delay = delay.count() == 0 ? options.reconnect_initial
+                               : std::min(delay * 2, options.reconnect_max);
+    auto self = shared_from_this();
+    retry_timer.expires_after(delay);
+    retry_timer.async_wait([self](beast::error_code error) {
+      if (!error) self->connect();
+    });
+  }
+
+  void write(std::string text) {
+    outbox.push_back(std::move(text));
+    if (!writing) write_next();
+  }
+
+  void write_next() {
+    if (outbox.empty() || (!plain && !secure)) {
+      writing = false;
+      return;
+    }
+    writing = true;
+    auto self = shared_from_this();
+    auto current = attempt;
+    with_stream([&](auto& stream) {
+      stream.text(true);
+      stream.async_write(asio::buffer(outbox.front()), [self, current](beast::error_code error,
+                                                                       std::size_t) {
+        if (current != self->attempt) return;
+        if (error) return self->retry("sending to the server failed: " + error.message());
+        self->outbox.pop_front();
+        self->write_next();
+      });
+    });
+  }
+
+  void report(const Error& error) {
+    std::lock_guard lock(mutex);
+    if (owner) owner->report_error(error);
+  }
+
+  void shut_down() {
+    ++attempt;
+    beast::error_code ignored;
+    retry_timer.cancel();
+    resolver.cancel();
+    with_stream([&](auto& stream) {
+      beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
+      beast::get_lowest_layer(stream).close();
+    });
+    plain.reset();
+    secure.reset();
+  }
+};
+
+namespace {
+WebSocketSignalerOptions options_for(std::string url) {
+  WebSocketSignalerOptions options;
+  options.url = std::move(url);
+  return options;
+}
+}  // namespace
+
+WebSocketSignaler::WebSocketSignaler(std::string url)
+    : WebSocketSignaler(options_for(std::move(url))) {}
+
+WebSocketSignaler::WebSocketSignaler(WebSocketSignalerOptions options)
+    : impl_(std::make_shared<Impl>()) {
+  if (options.reconnect_initial.count() <= 0 || options.reconnect_max < options.reconnect_initial) {
+    throw InvalidOptionError(
+        "WebSocketSignaler reconnect_initial/reconnect_max: need 0 < initial <= max");
+  }
+  impl_->url = parse_url(options.url);
+  if (impl_->url.tls) {
+    impl_->tls_context.emplace(asio::ssl::context::tls_client);
+    if (options.verify_certificate) {
+      impl_->tls_context->set_verify_mode(asio::ssl::verify_peer);
+      if (options.ca_file.empty()) {
+        impl_->tls_context->set_default_verify_paths();
+      } else {
+        impl_->tls_context->load_verify_file(options.ca_file);
+      }
+    } else {
+      impl_->tls_context->set_verify_mode(asio::ssl::verify_none);
+    }
+  }
+  impl_->options = std::move(options);
+  impl_->owner = this;
+  auto impl = impl_;
+  asio::post(impl->io, [impl] { impl->connect(); });
+}
+
+WebSocketSignaler::~WebSocketSignaler() { close(); }
+
+void WebSocketSignaler::send(const Json& message) {
+  std::string text = message.dump(-1, ' ', false, Json::error_handler_t::replace);
+  {
+    std::lock_guard lock(impl_->mutex);
+    if (impl_->closed) throw ClosedError("WebSocketSignaler is closed");
+    if (!impl_->connected) throw Error("WebSocketSignaler: not connected to the server; wait until ready()");
+  }
+  if (text.size() > kMaxMessageBytes) {
+    throw Error("WebSocketSignaler: a message of " + std::to_string(text.size()) +
+                " bytes is over the limit of " + std::to_string(kMaxMessageBytes) + " bytes");
+  }
+  auto impl = impl_;
+  asio::post(impl->io, [impl, text = std::move(text)]() mutable { impl->write(std::move(text)); });
+}
+
+void WebSocketSignaler::close() {
+  {
+    std::lock_guard lock(impl_->mutex);
+    if (impl_->closed && !impl_->owner) return;
+    impl_->closed = true;
+    impl_->owner = nullptr;
+  }
+  set_ready(false);
+  auto impl = impl_;
+  auto done = std::make_shared<std::promise<void>>();
+  auto finished = done->get_future();
+  asio::post(impl->io, [impl, done] {
+    impl->shut_down();
+    done->set_value();
+  });
+  if (impl->io.get_executor().running_in_this_thread()) return;
+  finished.wait_for(std::chrono::seconds(5));
+}
+
+bool WebSocketSignaler::connected_to_server() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->connected;
+}
+
+}  // namespace rtcengine

@@ -147,3 +147,25 @@ TEST(Cli, MissingFileAndBadOptionsFailWithAClearMessage) {
   EXPECT_EQ(bad_signal.wait_exit(10s), 2);
   EXPECT_TRUE(bad_signal.wait_for_line("not understood", 1s));
 }
+
+TEST(Cli, TransferCodeAuthenticatesAndNamesTheRoom) {
+  Channel channel;
+  TempDir source, target;
+  write_file(source / "secret.bin", test_bytes(2'000'000));
+  auto with_runtime = [&](std::vector<std::string> arguments) {
+    std::vector<std::string> argv{"env", "XDG_RUNTIME_DIR=" + channel.runtime.path().string(), cli()};
+    argv.insert(argv.end(), arguments.begin(), arguments.end());
+    return argv;
+  };
+  Process sender(with_runtime({"send", (source / "secret.bin").string(), "--code"}));
+  ASSERT_TRUE(sender.wait_for_line("code: ", 10s));
+  std::string code;
+  for (const auto& line : sender.lines()) {
+    if (line.rfind("code: ", 0) == 0) code = line.substr(6, line.find(' ', 6) - 6);
+  }
+  ASSERT_EQ(code.size(), 19u) << code;
+  Process receiver(with_runtime({"receive", target.path().string(), "--code", code}));
+  EXPECT_EQ(sender.wait_exit(60s), 0);
+  EXPECT_EQ(receiver.wait_exit(60s), 0);
+  EXPECT_EQ(read_file(target / "secret.bin"), read_file(source / "secret.bin"));
+}

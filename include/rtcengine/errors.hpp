@@ -49,6 +49,13 @@ class ProtocolError : public Error {
   using Error::Error;
 };
 
+// A signaling message was not signed with the shared secret: a server in the
+// middle, or a peer without (or with another) secret.
+class AuthenticationError : public ProtocolError {
+ public:
+  using ProtocolError::ProtocolError;
+};
+
 // The call cannot be made this way (wrong thread, duplicate label, ...).
 class UsageError : public Error {
  public:

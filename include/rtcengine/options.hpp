@@ -60,6 +60,12 @@ struct EngineOptions {
 
   LogLevel log_level = LogLevel::none;
 
+  // A secret both peers know (never sent). When set, role seeds and
+  // descriptions carry an HMAC under it, and a description whose DTLS
+  // fingerprints are not signed is refused (AuthenticationError), so a
+  // signaling server cannot sit in the middle. Both peers must set it.
+  std::string shared_secret;
+
   // Throws InvalidOptionError naming the first bad field and its value.
   void validate() const;
 };

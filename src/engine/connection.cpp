@@ -31,6 +31,7 @@ EngineCore::EngineCore(std::shared_ptr<Signaler> signaler, EngineOptions options
       signaler_(std::move(signaler)),
       options_(std::move(options)),
       roles_(options_.role, next_role_seed),
+      auth_(options_.shared_secret),
       outbox_(signaler_, [this](const std::string& error) { report_error(Error(error)); }) {
   Runtime::instance().request_log_level(options_.log_level);
   raise_log_level(options_.log_level);
@@ -91,7 +92,19 @@ void EngineCore::install_signaler_handlers() {
   if (signaler_->ready()) on_signaler_ready(true);
 }
 
-void EngineCore::send_signal(Json message) { outbox_.send(std::move(message)); }
+void EngineCore::send_signal(Json message) {
+  auth_.sign(message);
+  outbox_.send(std::move(message));
+}
+
+bool EngineCore::authentic(const Json& message) {
+  if (auth_.verify(message)) return true;
+  report_error(AuthenticationError(
+      "refused a \"" + message.value("type", std::string("?")) +
+      "\" message that is not signed with the shared secret: a signaling server in the middle, "
+      "or a peer without the same secret; no connection is made with it"));
+  return false;
+}
 
 void EngineCore::send_own_seed() { send_signal({{"type", "role"}, {"seed", roles_.seed()}}); }
 
@@ -104,6 +117,7 @@ void EngineCore::on_signaler_ready(bool ready) {
 }
 
 void EngineCore::on_role_message(const Json& message) {
+  if (!authentic(message)) return;
   auto seed = message.find("seed");
   if (seed == message.end() || !seed->is_number()) {
     report_error(ProtocolError("ignored a role message without a numeric seed: " +
@@ -131,6 +145,7 @@ void EngineCore::on_role_message(const Json& message) {
 }
 
 void EngineCore::on_description_message(const Json& message) {
+  if (!authentic(message)) return;
   if (!session_) {
     if (early_signals_.size() < kMaxEarlySignals) early_signals_.push_back(message);
     return;
@@ -431,11 +446,11 @@ void EngineCore::on_error(Engine::ErrorHandler handler) {
     if (!handler) return;
     auto kept = std::move(self.kept_errors_);
     self.kept_errors_.clear();
-    for (auto& [protocol, text] : kept) {
-      if (protocol) {
-        handler(ProtocolError(text));
-      } else {
-        handler(Error(text));
+    for (auto& [kind, text] : kept) {
+      switch (kind) {
+        case ErrorKind::authentication: handler(AuthenticationError(text)); break;
+        case ErrorKind::protocol: handler(ProtocolError(text)); break;
+        case ErrorKind::plain: handler(Error(text)); break;
       }
     }
   });
@@ -448,7 +463,10 @@ void EngineCore::report_error(const Error& error) {
     return;
   }
   if (kept_errors_.size() >= 64) kept_errors_.pop_front();
-  kept_errors_.emplace_back(dynamic_cast<const ProtocolError*>(&error) != nullptr, error.what());
+  ErrorKind kind = dynamic_cast<const AuthenticationError*>(&error) ? ErrorKind::authentication
+                   : dynamic_cast<const ProtocolError*>(&error)     ? ErrorKind::protocol
+                                                                    : ErrorKind::plain;
+  kept_errors_.emplace_back(kind, error.what());
 }
 
 void EngineCore::stats(std::function<void(ConnectionStats)> done) {

@@ -20,6 +20,7 @@
 #include "engine/session.hpp"
 #include "engine/signaling_outbox.hpp"
 #include "negotiation/role_assignment.hpp"
+#include "negotiation/signaling_auth.hpp"
 #include "rtcengine/engine.hpp"
 #include "webrtc/event_loop.hpp"
 
@@ -91,6 +92,9 @@ class EngineCore : public std::enable_shared_from_this<EngineCore> {
   void set_state(ConnectionState state);
   void send_signal(Json message);
   void send_own_seed();
+  // Verifies a role or description message against the shared secret;
+  // reports and returns false when it is not authentic.
+  bool authentic(const Json& message);
   void begin_close(bool by_peer);
   void finish_close();
   PeerConnectionConfig connection_config() const;
@@ -121,6 +125,7 @@ class EngineCore : public std::enable_shared_from_this<EngineCore> {
   std::shared_ptr<Signaler> signaler_;
   EngineOptions options_;
   RoleAssignment roles_;
+  SignalingAuth auth_;
   SignalingOutbox outbox_;
   std::unique_ptr<Session> session_;
   std::uint64_t generation_ = 0;
@@ -144,7 +149,8 @@ class EngineCore : public std::enable_shared_from_this<EngineCore> {
   bool finished_ = false;  // finish_close() returned: no handler runs again
 
   Engine::ErrorHandler error_handler_;
-  std::deque<std::pair<bool, std::string>> kept_errors_;  // (protocol?, text)
+  enum class ErrorKind { plain, protocol, authentication };
+  std::deque<std::pair<ErrorKind, std::string>> kept_errors_;
 
   // Sockets.
   std::uint64_t next_request_id_ = 1;

@@ -29,13 +29,20 @@ void MemorySignaler::join(const std::shared_ptr<MemorySignaler>& a,
 
 void MemorySignaler::send(const Json& message) {
   std::shared_ptr<MemorySignaler> peer;
+  Json delivered = message;
   {
     std::lock_guard lock(mutex_);
     sent_.push_back(message);
     peer = peer_.lock();
+    if (tamper_) tamper_(delivered);
   }
   if (!peer) throw Error("MemorySignaler: no peer");
-  peer->receive(message);
+  peer->receive(delivered);
+}
+
+void MemorySignaler::set_tamper(std::function<void(Json& message)> tamper) {
+  std::lock_guard lock(mutex_);
+  tamper_ = std::move(tamper);
 }
 
 void MemorySignaler::contribute_options(EngineOptions& options) const {

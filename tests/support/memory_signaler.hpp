@@ -3,6 +3,7 @@
 // and read what was sent.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -29,6 +30,8 @@ class MemorySignaler : public Signaler {
   void set_link(bool up);
   // Messages this end sent, in order.
   std::vector<Json> sent() const;
+  // A relay in the middle: rewrites each message this end sends.
+  void set_tamper(std::function<void(Json& message)> tamper);
   // Replaces the other end (a restarted peer), keeping this end.
   static void join(const std::shared_ptr<MemorySignaler>& a, const std::shared_ptr<MemorySignaler>& b);
 
@@ -38,6 +41,7 @@ class MemorySignaler : public Signaler {
   mutable std::mutex mutex_;
   std::weak_ptr<MemorySignaler> peer_;
   std::vector<Json> sent_;
+  std::function<void(Json&)> tamper_;
 };
 
 }  // namespace rtcengine::test

@@ -25,6 +25,8 @@ int main(int argc, char** argv) {
   app.add_option("--ice-policy", options.ice_policy, "all or relay")->check(CLI::IsMember({"all", "relay"}));
   app.add_option("--interface", options.interfaces, "gather ICE candidates only on this interface");
   app.add_flag("--verbose,-v", options.verbose, "log what the engine does");
+  app.add_option("--secret", options.secret,
+                 "shared secret both sides give: signaling is authenticated end to end");
 
   TransferFlags flags;
   auto* chat = app.add_subcommand("chat", "chat with the other side, line by line");
@@ -35,6 +37,9 @@ int main(int argc, char** argv) {
   send->add_option("files", paths, "files and folders")->required();
   send->add_option("--channel", channel, "shorthand for --signal local:NAME");
   send->add_flag("--json", flags.json, "machine-readable progress, one JSON object per line");
+  bool make_code = false;
+  send->add_flag("--code", make_code,
+                 "print a code for the receiver; it names the room and authenticates both sides");
 
   std::string directory = ".";
   auto* receive = app.add_subcommand("receive", "receive files into a folder");
@@ -42,13 +47,22 @@ int main(int argc, char** argv) {
   receive->add_option("--channel", channel, "shorthand for --signal local:NAME");
   receive->add_flag("--json", flags.json, "machine-readable progress, one JSON object per line");
   receive->add_flag("--overwrite", flags.overwrite, "replace files that already exist");
+  std::string code;
+  receive->add_option("--code", code, "the code the sender printed");
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
     return app.exit(error) == 0 ? kExitOk : kExitUsage;
   }
+  bool signal_given = app.count("--signal") > 0 || !channel.empty();
   if (!channel.empty()) options.signal = "local:" + channel;
+  if (make_code) {
+    code = new_transfer_code();
+    std::cout << "code: " << code << "   (on the other side: rtcengine receive --code " << code
+              << ")" << std::endl;
+  }
+  if (!code.empty()) apply_transfer_code(options, code, signal_given);
   install_interrupt_handler();
   try {
     if (*chat) return run_chat(options);

@@ -191,7 +191,7 @@ void ReadableCore::on_chunk(const Message& message) {
         changed_.notify_all();
         if (full && !told_full_) {
           told_full_ = true;
-          socket_->write_event(kBufferFullEvent);
+          tell(kBufferFullEvent);
         }
         break;
       }
@@ -208,7 +208,7 @@ void ReadableCore::on_chunk(const Message& message) {
   }
   if (received_ - last_ack_ >= kAckEvery) {
     last_ack_ = received_;
-    socket_->write_event(kAckEvent, {{"bytes", received_}});
+    tell(kAckEvent, {{"bytes", received_}});
   }
   maybe_finish();
 }
@@ -266,10 +266,7 @@ void ReadableCore::finish() {
     set_state(TransferState::done);
   }
   changed_.notify_all();
-  try {
-    socket_->write_event(kVerifiedEvent, {{"bytes", received_}});
-  } catch (const Error&) {
-  }
+  tell(kVerifiedEvent, {{"bytes", received_}});
   socket_->close();
   report_progress();
 }
@@ -308,13 +305,20 @@ void ReadableCore::fail_here(const std::string& reason, const char* tell_event, 
       file_->keep();
     }
   }
-  if (tell_event) {
-    try {
-      socket_->write_event(tell_event, told ? *told : reason);
-    } catch (const Error&) {
-    }
-  }
+  if (tell_event) tell(tell_event, told ? *told : reason);
   socket_->close();
+}
+
+bool ReadableCore::tell(const char* event, const Json& payload) {
+  try {
+    socket_->write_event(event, payload);
+    return true;
+  } catch (const Error& error) {
+    // Closed or full: the writer learns the outcome from the socket.
+    RTCENGINE_LOG(verbose, "transaction " << socket_->label() << ": " << event
+                                          << " not sent: " << error.what());
+    return false;
+  }
 }
 
 void ReadableCore::set_state(TransferState state) {
@@ -374,10 +378,7 @@ std::optional<Bytes> ReadableCore::read(std::chrono::milliseconds timeout) {
       loop_.post([self] {
         if (!self->told_full_) return;
         self->told_full_ = false;
-        try {
-          self->socket_->write_event(kPullEvent);
-        } catch (const Error&) {
-        }
+        self->tell(kPullEvent);
       });
     }
     return chunk;
@@ -403,7 +404,7 @@ void ReadableCore::pause() {
     paused_here_ = true;
     update_running();
   }
-  socket_->write_event(kPauseEvent);
+  tell(kPauseEvent);
 }
 
 void ReadableCore::resume() {
@@ -413,7 +414,7 @@ void ReadableCore::resume() {
     paused_here_ = false;
     update_running();
   }
-  socket_->write_event(kResumeEvent);
+  tell(kResumeEvent);
 }
 
 void ReadableCore::stop(const std::string& reason) {

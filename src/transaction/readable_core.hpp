@@ -69,6 +69,8 @@ class ReadableCore : public std::enable_shared_from_this<ReadableCore> {
                  const std::string* told = nullptr);
   void schedule_progress();
   void report_progress();
+  // Sends a control event; false when the socket could not take it.
+  bool tell(const char* event, const Json& payload = nullptr);
   // Needs mutex_.
   void set_state(TransferState state);
   void update_running();

@@ -107,7 +107,10 @@ void WritableCore::start() {
   socket_->on_close([weak] {
     if (auto self = weak.lock()) self->on_socket_closed();
   });
-  socket_->write_event(kMetadataEvent, metadata_);
+  if (!tell(kMetadataEvent, metadata_)) {
+    std::unique_lock lock(mutex_);
+    fail("the transfer's socket closed before the metadata could be sent", lock);
+  }
 }
 
 void WritableCore::on_ready(const Json& payload) {
@@ -155,6 +158,17 @@ void WritableCore::update_running(std::unique_lock<std::mutex>& lock) {
   if (state_ == TransferState::done || state_ == TransferState::failed) return;
   if (!ready_) return;
   set_state(may_send() ? TransferState::running : TransferState::paused, lock);
+}
+
+bool WritableCore::tell(const char* event, const Json& payload) {
+  try {
+    socket_->write_event(event, payload);
+    return true;
+  } catch (const Error& error) {
+    RTCENGINE_LOG(verbose, "transaction " << socket_->label() << ": " << event
+                                          << " not sent: " << error.what());
+    return false;
+  }
 }
 
 void WritableCore::set_state(TransferState state, std::unique_lock<std::mutex>&) {
@@ -299,7 +313,7 @@ void WritableCore::pause() {
     paused_here_ = true;
     update_running(lock);
   }
-  socket_->write_event(kPauseEvent);
+  tell(kPauseEvent);
 }
 
 void WritableCore::resume() {
@@ -309,7 +323,7 @@ void WritableCore::resume() {
     paused_here_ = false;
     update_running(lock);
   }
-  socket_->write_event(kResumeEvent);
+  tell(kResumeEvent);
 }
 
 void WritableCore::stop(const std::string& reason) {
@@ -319,12 +333,7 @@ void WritableCore::stop(const std::string& reason) {
     error_is_stop_ = true;
     fail("stopped here: " + reason, lock);
   }
-  try {
-    socket_->write_event(kAbortEvent, reason);
-  } catch (const Error& error) {
-    // The socket is gone already; the reader learns from its close.
-    RTCENGINE_LOG(verbose, "abort not sent: " << error.what());
-  }
+  tell(kAbortEvent, reason);  // if the socket is gone, the reader learns from its close
   socket_->close();
 }
 

@@ -55,6 +55,8 @@ class WritableCore : public std::enable_shared_from_this<WritableCore> {
   void on_socket_closed();
   void report_progress();
   void schedule_progress();
+  // Sends a control event; false when the socket could not take it.
+  bool tell(const char* event, const Json& payload = nullptr);
 
   SocketPtr socket_;
   EventLoop& loop_;

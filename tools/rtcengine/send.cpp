@@ -104,7 +104,11 @@ int run_send(const GlobalOptions& options, const std::vector<std::string>& paths
     auto control_future = engine->socket(kControlLabel);
     auto control = get_unless_interrupted(control_future);
     if (!control) return kExitInterrupted;
-    (*control)->write_event(kManifestEvent, manifest_of(files, pending));
+    try {
+      (*control)->write_event(kManifestEvent, manifest_of(files, pending));
+    } catch (const ClosedError&) {
+      continue;  // the connection went away at once; wait for the next one
+    }
     std::vector<std::size_t> still;
     bool reconnect = false;
     for (auto index : pending) {

@@ -1,0 +1,113 @@
+// PENDING (not built): waits for the rtcengine-signal server (issue 5); move
+// to tests/ when tools/signal exists. Two engines meet through a real
+// rtcengine-signal server started by the test: they connect, keep their open sockets while the server is away, and
+// open new sockets once it is back.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <regex>
+
+#include "rtcengine/rtcengine.hpp"
+#include "support/engine_pair.hpp"
+#include "support/process.hpp"
+#include "support/wait.hpp"
+
+using namespace rtcengine;
+using namespace rtcengine::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string server_binary() { return std::string(RTCENGINE_BINARY_DIR) + "/tools/rtcengine-signal"; }
+
+// Starts the server on `port` (0: any) and returns the port it listens on.
+int start_server(std::unique_ptr<Process>& server, int port = 0) {
+  server = std::make_unique<Process>(
+      std::vector<std::string>{server_binary(), "--port", std::to_string(port), "--quiet"});
+  if (!server->wait_for_line("listening on", 10s)) return -1;
+  static const std::regex pattern(R"(listening on wss?://[^:]+:(\d+))");
+  for (const auto& line : server->lines()) {
+    std::smatch match;
+    if (std::regex_search(line, match, pattern)) return std::stoi(match[1]);
+  }
+  return -1;
+}
+
+EnginePtr engine_for(const std::string& url) {
+  return Engine::create(std::make_shared<WebSocketSignaler>(url), loopback_options());
+}
+
+void expect_round_trip(const SocketPtr& from, const SocketPtr& to, const std::string& text) {
+  std::promise<std::string> got;
+  auto future = got.get_future();
+  auto once = std::make_shared<std::once_flag>();
+  to->on_data([&got, once](const Message& message) {
+    std::call_once(*once, [&] { got.set_value(message.text()); });
+  });
+  from->write(text);
+  ASSERT_EQ(future.wait_for(10s), std::future_status::ready) << text;
+  EXPECT_EQ(future.get(), text);
+  to->on_data(nullptr);
+}
+
+}  // namespace
+
+TEST(WebSocketSignaler, TwoEnginesConnectThroughTheServer) {
+  std::unique_ptr<Process> server;
+  int port = start_server(server);
+  ASSERT_GT(port, 0);
+  auto url = "ws://127.0.0.1:" + std::to_string(port) + "/room-one";
+  auto a = engine_for(url);
+  auto b = engine_for(url);
+  ASSERT_TRUE(a->wait_for(ConnectionState::connected, 20s));
+  ASSERT_TRUE(b->wait_for(ConnectionState::connected, 20s));
+  auto first = a->socket("chat");
+  auto second = b->socket("chat");
+  ASSERT_EQ(first.wait_for(10s), std::future_status::ready);
+  ASSERT_EQ(second.wait_for(10s), std::future_status::ready);
+  expect_round_trip(first.get(), second.get(), "through the server");
+}
+
+TEST(WebSocketSignaler, OpenSocketsSurviveTheServerGoingAwayAndNewOnesOpenWhenItIsBack) {
+  std::unique_ptr<Process> server;
+  int port = start_server(server);
+  ASSERT_GT(port, 0);
+  auto url = "ws://127.0.0.1:" + std::to_string(port) + "/room-two";
+  auto signaler_a = std::make_shared<WebSocketSignaler>(url);
+  auto signaler_b = std::make_shared<WebSocketSignaler>(url);
+  auto a = Engine::create(signaler_a, loopback_options());
+  auto b = Engine::create(signaler_b, loopback_options());
+  auto first = a->socket("before");
+  auto second = b->socket("before");
+  ASSERT_EQ(first.wait_for(20s), std::future_status::ready);
+  ASSERT_EQ(second.wait_for(20s), std::future_status::ready);
+  auto before_a = first.get();
+  auto before_b = second.get();
+
+  server->kill(SIGKILL);
+  server->wait_exit(5s);
+  EXPECT_TRUE(wait_until([&] { return !signaler_a->ready() && !signaler_b->ready(); }));
+  expect_round_trip(before_a, before_b, "while the server is away");
+  expect_round_trip(before_b, before_a, "and back");
+
+  ASSERT_EQ(start_server(server, port), port);
+  // Both reconnect on their own and see each other in the room again.
+  EXPECT_TRUE(wait_until([&] { return signaler_a->ready() && signaler_b->ready(); }, 20s));
+  auto later_a = a->socket("after");
+  auto later_b = b->socket("after");
+  ASSERT_EQ(later_a.wait_for(30s), std::future_status::ready);
+  ASSERT_EQ(later_b.wait_for(30s), std::future_status::ready);
+  expect_round_trip(later_a.get(), later_b.get(), "after the server came back");
+  EXPECT_EQ(a->state(), ConnectionState::connected);
+}
+
+TEST(WebSocketSignaler, BadUrlsAreRefusedWithTheFieldNamed) {
+  for (const char* url : {"http://example.invalid/x", "ws://", "ws://127.0.0.1:1", "ws://host:port/r"}) {
+    try {
+      WebSocketSignaler signaler{std::string(url)};
+      ADD_FAILURE() << url << " was accepted";
+    } catch (const InvalidOptionError& error) {
+      EXPECT_NE(std::string(error.what()).find("url"), std::string::npos) << error.what();
+    }
+  }
+}

@@ -75,9 +75,9 @@ void ReadableCore::start() {
     self.fail_here("the sender stopped the transfer: " + reason_of(payload, "no reason given"),
                    nullptr);
   }));
-  socket_->on_close([weak] {
-    if (auto self = weak.lock()) self->on_socket_closed();
-  });
+  // Held by its socket until the socket closes (which drops its handlers):
+  // a transfer runs to its end even if nobody keeps its handle.
+  socket_->on_close([self = shared_from_this()] { self->on_socket_closed(); });
 }
 
 void ReadableCore::claim_sink() {
@@ -336,6 +336,12 @@ void ReadableCore::set_state(TransferState state) {
       handler = self->state_handler_;
     }
     if (handler) handler(state);
+    if (state == TransferState::done || state == TransferState::failed) {
+      // Nothing follows the end: drop the handlers and any cycles through them.
+      std::lock_guard lock(self->mutex_);
+      self->state_handler_ = nullptr;
+      self->progress_handler_ = nullptr;
+    }
   });
 }
 

@@ -104,9 +104,9 @@ void WritableCore::start() {
     lock.unlock();
     self.report_progress();
   }));
-  socket_->on_close([weak] {
-    if (auto self = weak.lock()) self->on_socket_closed();
-  });
+  // Held by its socket until the socket closes (which drops its handlers):
+  // a transfer runs to its end even if nobody keeps its handle.
+  socket_->on_close([self = shared_from_this()] { self->on_socket_closed(); });
   if (!tell(kMetadataEvent, metadata_)) {
     std::unique_lock lock(mutex_);
     fail("the transfer's socket closed before the metadata could be sent", lock);
@@ -186,6 +186,12 @@ void WritableCore::set_state(TransferState state, std::unique_lock<std::mutex>&)
       handler = self->state_handler_;
     }
     if (handler) handler(state);
+    if (state == TransferState::done || state == TransferState::failed) {
+      // Nothing follows the end: drop the handlers and any cycles through them.
+      std::lock_guard lock(self->mutex_);
+      self->state_handler_ = nullptr;
+      self->progress_handler_ = nullptr;
+    }
   });
 }
 

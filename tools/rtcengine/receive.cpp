@@ -24,7 +24,7 @@ struct Reception {
   std::set<std::string> expected;           // the latest manifest
   bool manifest_seen = false;
   std::map<std::string, bool> final_results;  // name -> verified
-  std::vector<ReadablePtr> active;
+  std::vector<std::weak_ptr<Readable>> active;  // weak: readables hold handlers that hold this
   std::string sender_interrupted;  // non-empty: why
   bool control_closed = false;
 
@@ -76,13 +76,11 @@ void take(const ReadablePtr& readable, const std::filesystem::path& directory,
     std::lock_guard lock(reception->mutex);
     reception->active.push_back(readable);
   }
-  std::weak_ptr<Readable> weak = readable;
   readable->on_progress([&display, name](const TransferProgress& progress) {
     display.update(name, progress);
   });
-  readable->on_state_change([&display, weak, name, record](TransferState state) {
-    auto readable = weak.lock();
-    if (!readable) return;
+  // Holding the readable here is fine: a transfer drops its handlers at its end.
+  readable->on_state_change([&display, readable, name, record](TransferState state) {
     if (state == TransferState::done) {
       display.finish(name, readable->progress(), true, "");
       record(true);
@@ -159,7 +157,9 @@ int run_receive(const GlobalOptions& options, const std::string& directory_text,
       if (interrupted()) {
         auto active = reception->active;
         lock.unlock();
-        for (auto& readable : active) readable->stop("the receiver was interrupted (Ctrl-C)");
+        for (auto& weak : active) {
+          if (auto readable = weak.lock()) readable->stop("the receiver was interrupted (Ctrl-C)");
+        }
         try {
           (*control)->write_event(kInterruptedEvent, "the receiver was interrupted (Ctrl-C)");
           (*control)->close();

@@ -1,0 +1,48 @@
+// The real rtcengine-signal binary, started for a test on a port the kernel
+// picks; the port is read from its "listening on" line.
+#pragma once
+
+#include <csignal>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "support/process.hpp"
+
+namespace rtcengine::test {
+
+inline std::string signal_server_path() {
+  return std::string(RTCENGINE_BINARY_DIR) + "/tools/rtcengine-signal";
+}
+
+class SignalServerProcess {
+ public:
+  explicit SignalServerProcess(std::vector<std::string> extra_args = {})
+      : process_(arguments(std::move(extra_args))) {
+    if (!process_.wait_for_line("listening on ")) {
+      throw std::runtime_error("rtcengine-signal did not start");
+    }
+    for (const auto& line : process_.lines()) {
+      auto colon = line.rfind(':');
+      if (line.find("listening on ") == 0 && colon != std::string::npos) {
+        port_ = static_cast<std::uint16_t>(std::stoi(line.substr(colon + 1)));
+      }
+    }
+  }
+
+  std::uint16_t port() const { return port_; }
+  Process& process() { return process_; }
+
+ private:
+  static std::vector<std::string> arguments(std::vector<std::string> extra) {
+    std::vector<std::string> argv{signal_server_path(), "--port", "0"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return argv;
+  }
+
+  Process process_;
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace rtcengine::test

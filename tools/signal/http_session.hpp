@@ -1,0 +1,42 @@
+// A new connection before it becomes a WebSocket: TLS handshake (wss://),
+// one HTTP request, then either the upgrade into a WebSocketSession or a
+// plain answer (/healthz, 400 for a bad room name, 404, 426).
+#pragma once
+
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <memory>
+#include <optional>
+
+#include "hub.hpp"
+#include "streams.hpp"
+
+namespace rtcengine::signal_server {
+
+template <class Stream>
+class HttpSession final : public std::enable_shared_from_this<HttpSession<Stream>> {
+ public:
+  HttpSession(Stream stream, Hub& hub) : stream_(std::move(stream)), hub_(hub) {}
+
+  void start();
+
+ private:
+  void read_request();
+  void on_request(boost::beast::error_code error);
+  void respond(boost::beast::http::status status, std::string body,
+               std::string_view content_type = "text/plain");
+  void on_responded();
+
+  Stream stream_;
+  Hub& hub_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  boost::beast::http::response<boost::beast::http::string_body> response_;
+};
+
+extern template class HttpSession<PlainStream>;
+extern template class HttpSession<TlsStream>;
+
+}  // namespace rtcengine::signal_server

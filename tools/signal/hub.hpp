@@ -1,0 +1,45 @@
+// What every session of one server shares: the options, the rooms, the log
+// and the set of connected members (for limits, /healthz and shutdown).
+// Only touched from the server's single io_context thread, so no locks.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "event_log.hpp"
+#include "member.hpp"
+#include "room_registry.hpp"
+#include "server_options.hpp"
+
+namespace rtcengine::signal_server {
+
+class Hub {
+ public:
+  explicit Hub(const ServerOptions& options)
+      : options(options), log(options.quiet), rooms(options.max_rooms) {}
+
+  const ServerOptions& options;
+  EventLog log;
+  RoomRegistry rooms;
+  bool shutting_down = false;
+
+  std::uint64_t next_member_id() { return next_id_++; }
+  void add(Member& member) { members_.insert(&member); }
+  void remove(Member& member) { members_.erase(&member); }
+  std::size_t connections() const { return members_.size(); }
+  std::vector<Member*> members() const { return {members_.begin(), members_.end()}; }
+
+  // The body of GET /healthz.
+  std::string health() const {
+    return nlohmann::ordered_json{{"status", "ok"}, {"rooms", rooms.size()}, {"connections", connections()}}
+        .dump();
+  }
+
+ private:
+  std::unordered_set<Member*> members_;
+  std::uint64_t next_id_ = 1;
+};
+
+}  // namespace rtcengine::signal_server

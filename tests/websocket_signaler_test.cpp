@@ -1,15 +1,16 @@
-// PENDING (not built): waits for the rtcengine-signal server (issue 5); move
-// to tests/ when tools/signal exists. Two engines meet through a real
-// rtcengine-signal server started by the test: they connect, keep their open sockets while the server is away, and
-// open new sockets once it is back.
+// Two engines meet through a real rtcengine-signal server started by the
+// test: they connect, keep their open sockets and a running transfer while
+// the server is away, and open new sockets once it is back.
 #include <gtest/gtest.h>
 
 #include <csignal>
 #include <regex>
+#include <thread>
 
 #include "rtcengine/rtcengine.hpp"
 #include "support/engine_pair.hpp"
 #include "support/process.hpp"
+#include "support/test_data.hpp"
 #include "support/wait.hpp"
 
 using namespace rtcengine;
@@ -84,9 +85,39 @@ TEST(WebSocketSignaler, OpenSocketsSurviveTheServerGoingAwayAndNewOnesOpenWhenIt
   auto before_a = first.get();
   auto before_b = second.get();
 
+  // A transfer that is running when the server dies, paced so it is still
+  // running after the server is back.
+  constexpr std::size_t kChunk = 64 * 1024, kChunks = 160;
+  auto content = test_bytes(kChunk * kChunks, 11);
+  auto writer_future = a->writable("during", {{"name", "during.bin"}, {"size", content.size()}});
+  auto reader_future = b->readable("during");
+  ASSERT_EQ(writer_future.wait_for(10s), std::future_status::ready);
+  ASSERT_EQ(reader_future.wait_for(10s), std::future_status::ready);
+  auto writer = writer_future.get();
+  auto reader = reader_future.get();
+  std::vector<std::uint8_t> received;
+  std::mutex received_mutex;
+  reader->on_data([&](std::span<const std::uint8_t> chunk) {
+    std::lock_guard lock(received_mutex);
+    received.insert(received.end(), chunk.begin(), chunk.end());
+  });
+  std::thread sender([&] {
+    try {
+      for (std::size_t i = 0; i < kChunks; ++i) {
+        writer->write(content.data() + i * kChunk, kChunk);
+        std::this_thread::sleep_for(25ms);  // ~4 s in all
+      }
+      writer->end();
+    } catch (const std::exception& error) {
+      ADD_FAILURE() << "writing failed: " << error.what();
+    }
+  });
+
+  std::this_thread::sleep_for(500ms);
   server->kill(SIGKILL);
   server->wait_exit(5s);
   EXPECT_TRUE(wait_until([&] { return !signaler_a->ready() && !signaler_b->ready(); }));
+  EXPECT_EQ(writer->state(), TransferState::running) << "the transfer ended before the test could cut the server";
   expect_round_trip(before_a, before_b, "while the server is away");
   expect_round_trip(before_b, before_a, "and back");
 
@@ -99,6 +130,12 @@ TEST(WebSocketSignaler, OpenSocketsSurviveTheServerGoingAwayAndNewOnesOpenWhenIt
   ASSERT_EQ(later_b.wait_for(30s), std::future_status::ready);
   expect_round_trip(later_a.get(), later_b.get(), "after the server came back");
   EXPECT_EQ(a->state(), ConnectionState::connected);
+
+  sender.join();
+  EXPECT_TRUE(writer->wait(30s));
+  EXPECT_TRUE(reader->wait(30s));
+  std::lock_guard lock(received_mutex);
+  EXPECT_TRUE(received == content) << "received " << received.size() << " of " << content.size() << " bytes";
 }
 
 TEST(WebSocketSignaler, BadUrlsAreRefusedWithTheFieldNamed) {

@@ -23,31 +23,6 @@ namespace {
 
 std::string cli() { return std::string(RTCENGINE_BINARY_DIR) + "/tools/rtcengine"; }
 
-// A pseudo-random file of `size` bytes, written in blocks.
-void make_file(const fs::path& path, std::size_t size) {
-  std::ofstream out(path, std::ios::binary);
-  std::size_t block = 4 << 20;
-  for (std::size_t done = 0; done < size; done += block) {
-    auto bytes = test_bytes(std::min(block, size - done), static_cast<unsigned>(done / block));
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-  }
-}
-
-bool same_content(const fs::path& a, const fs::path& b) {
-  if (fs::file_size(a) != fs::file_size(b)) return false;
-  std::ifstream left(a, std::ios::binary), right(b, std::ios::binary);
-  std::vector<char> x(1 << 20), y(1 << 20);
-  while (left && right) {
-    left.read(x.data(), static_cast<std::streamsize>(x.size()));
-    right.read(y.data(), static_cast<std::streamsize>(y.size()));
-    if (left.gcount() != right.gcount() ||
-        !std::equal(x.begin(), x.begin() + left.gcount(), y.begin())) {
-      return false;
-    }
-  }
-  return true;
-}
-
 std::uintmax_t size_or_zero(const fs::path& path) {
   std::error_code error;
   auto size = fs::file_size(path, error);
@@ -81,7 +56,7 @@ std::optional<std::uint64_t> resent_bytes(const Process& sender) {
 TEST(TransferFaults, ReceiverKilledAtHalfResumesWhenStartedAgain) {
   TwoPeers setup;
   constexpr std::size_t kSize = 200u << 20;
-  make_file(setup.source / "big.bin", kSize);
+  write_random_file(setup.source / "big.bin", kSize);
   auto final_path = setup.target / "big.bin";
   auto part_path = setup.target / ".big.bin.rtcengine-part";
   auto receive = setup.command({"receive", setup.target.path().string()});
@@ -120,7 +95,7 @@ TEST(TransferFaults, ReceiverKilledAtHalfResumesWhenStartedAgain) {
 
 TEST(TransferFaults, SenderCtrlCTellsTheReceiverAndLeavesNoFinalFile) {
   TwoPeers setup;
-  make_file(setup.source / "stop.bin", 300u << 20);
+  write_random_file(setup.source / "stop.bin", 300u << 20);
   Process receiver(setup.command({"receive", setup.target.path().string()}));
   Process sender(setup.command({"send", (setup.source / "stop.bin").string()}));
   ASSERT_TRUE(receiver.wait_for_line("progress stop.bin", 30s));
@@ -133,7 +108,7 @@ TEST(TransferFaults, SenderCtrlCTellsTheReceiverAndLeavesNoFinalFile) {
 
 TEST(TransferFaults, ReceiverCtrlCStopsTheSender) {
   TwoPeers setup;
-  make_file(setup.source / "halt.bin", 300u << 20);
+  write_random_file(setup.source / "halt.bin", 300u << 20);
   Process receiver(setup.command({"receive", setup.target.path().string()}));
   Process sender(setup.command({"send", (setup.source / "halt.bin").string()}));
   ASSERT_TRUE(receiver.wait_for_line("progress halt.bin", 30s));
@@ -150,7 +125,7 @@ TEST(TransferFaults, LinkCutMidTransferResumesAndCompletesByteIdentical) {
   if (!namespaces.available()) GTEST_SKIP() << "cannot create network namespaces here (needs root)";
   TwoPeers setup;
   constexpr std::size_t kSize = 150u << 20;
-  make_file(setup.source / "cut.bin", kSize);
+  write_random_file(setup.source / "cut.bin", kSize);
   auto in = [&](const std::string& name, const std::string& interface_name,
                 std::vector<std::string> arguments) {
     arguments.insert(arguments.end(), {"--interface", interface_name});

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "support/network_lab.hpp"
 #include "support/process.hpp"
 
 namespace rtcengine::test {
@@ -18,8 +19,10 @@ inline std::string signal_server_path() {
 
 class SignalServerProcess {
  public:
-  explicit SignalServerProcess(std::vector<std::string> extra_args = {})
-      : process_(arguments(std::move(extra_args))) {
+  // `netns`: run inside that namespace (of a NetworkLab) instead of here.
+  explicit SignalServerProcess(std::vector<std::string> extra_args = {}, const std::string& netns = "")
+      : process_(netns.empty() ? arguments(std::move(extra_args))
+                               : NetworkLab::inside(netns, arguments(std::move(extra_args)))) {
     if (!process_.wait_for_line("listening on ")) {
       throw std::runtime_error("rtcengine-signal did not start");
     }

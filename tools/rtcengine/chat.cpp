@@ -14,6 +14,7 @@ int run_chat(const GlobalOptions& options) {
   auto socket = get_unless_interrupted(future);
   if (!socket) return kExitInterrupted;
   std::cout << "connected; type lines, Ctrl-D to leave" << std::endl;
+  if (auto path = describe_path(*engine); !path.empty()) std::cout << path << std::endl;
   (*socket)->on_data([](const Message& message) {
     std::cout << "peer: " << message.text() << std::endl;
   });

@@ -123,6 +123,7 @@ int run_receive(const GlobalOptions& options, const std::string& directory_text,
     auto control_future = engine->socket(kControlLabel);
     auto control = get_unless_interrupted(control_future);
     if (!control) return kExitInterrupted;
+    if (auto path = describe_path(*engine); !path.empty()) display.note(path);
     {
       std::lock_guard lock(reception->mutex);
       reception->control_closed = false;

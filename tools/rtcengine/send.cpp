@@ -104,6 +104,7 @@ int run_send(const GlobalOptions& options, const std::vector<std::string>& paths
     auto control_future = engine->socket(kControlLabel);
     auto control = get_unless_interrupted(control_future);
     if (!control) return kExitInterrupted;
+    if (auto path = describe_path(*engine); !path.empty()) display.note(path);
     try {
       (*control)->write_event(kManifestEvent, manifest_of(files, pending));
     } catch (const ClosedError&) {

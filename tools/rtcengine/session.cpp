@@ -65,4 +65,24 @@ EnginePtr make_engine(const GlobalOptions& options) {
   return Engine::create(make_signaler(options), engine_options);
 }
 
+namespace {
+std::string describe_candidate(const CandidateInfo& candidate) {
+  return candidate.type + " " + candidate.protocol + " " + candidate.address + ":" +
+         std::to_string(candidate.port);
+}
+}  // namespace
+
+std::string describe_path(Engine& engine) {
+  auto stats = engine.stats();
+  if (stats.wait_for(std::chrono::seconds(2)) != std::future_status::ready) return "";
+  try {
+    auto numbers = stats.get();
+    if (!numbers.local_candidate || !numbers.remote_candidate) return "";
+    return "path: " + describe_candidate(*numbers.local_candidate) + " <-> " +
+           describe_candidate(*numbers.remote_candidate);
+  } catch (const Error&) {
+    return "";  // closed meanwhile
+  }
+}
+
 }  // namespace rtcengine::cli

@@ -29,4 +29,9 @@ void apply_transfer_code(GlobalOptions& options, const std::string& code, bool s
 std::shared_ptr<Signaler> make_signaler(const GlobalOptions& options);
 EnginePtr make_engine(const GlobalOptions& options);
 
+// "path: host udp 10.0.0.1:5000 <-> relay udp 10.0.0.9:3478" for the
+// candidate pair in use, so users (and tests) see whether a relay carries
+// their data; empty when the stack cannot tell yet.
+std::string describe_path(Engine& engine);
+
 }  // namespace rtcengine::cli

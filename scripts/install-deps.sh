@@ -10,7 +10,7 @@ packages=(
   libboost1.81-dev
   libcli11-dev
   libgtest-dev libgmock-dev googletest
-  libssl-dev
+  libssl-dev openssl
   iproute2 util-linux procps
   coturn
 )

@@ -1,7 +1,7 @@
 // Peers on different machines, played by network namespaces: two `rtcengine`
 // processes meet through a real rtcengine-signal server in a third
 // namespace, and, when they cannot route to each other at all, through a
-// real coturn relay. Every address lives inside the test's own namespaces.
+// real coturn relay (signaling over wss:// with a token there). Every address lives inside the test's own namespaces.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -12,6 +12,7 @@
 #include "support/process.hpp"
 #include "support/signal_server_process.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_certificate.hpp"
 #include "support/test_data.hpp"
 
 using namespace rtcengine::test;
@@ -136,13 +137,18 @@ TEST(RemotePeers, RelayOnlyTransferThroughCoturnWhenPeersCannotReachEachOther) {
   TurnServer turn(infrastructure, {alice_side.second_address, bob_side.second_address},
                   alice_side.second_address, "rtce:relay-pass");
   ASSERT_TRUE(turn.wait_listening(10s)) << "coturn did not start";
-  SignalServerProcess server({"--listen", "0.0.0.0", "--quiet"}, infrastructure);
+  // This server also wants TLS and a token, as a public one would.
+  TestCertificate certificate({alice_side.second_address, bob_side.second_address});
+  SignalServerProcess server({"--listen", "0.0.0.0", "--quiet", "--tls-cert", certificate.cert, "--tls-key",
+                              certificate.key, "--token", "let-me-in"},
+                             infrastructure);
 
   TempDir source, target;
   constexpr std::size_t kSize = 32u << 20;
   write_random_file(source / "relayed.bin", kSize);
   auto peer_options = [&](const VethLink& link) {
-    return std::vector<std::string>{"--signal", ws_url(link.second_address, server.port(), "relay"),
+    return std::vector<std::string>{"--signal", "wss://" + link.second_address + ":" + std::to_string(server.port()) + "/relay",
+                                    "--signal-ca", certificate.cert, "--signal-token", "let-me-in",
                                     "--ice-server", "turn:rtce:relay-pass@" + link.second_address + ":3478",
                                     "--ice-policy", "relay"};
   };

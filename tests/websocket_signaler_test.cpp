@@ -10,6 +10,8 @@
 #include "rtcengine/rtcengine.hpp"
 #include "support/engine_pair.hpp"
 #include "support/process.hpp"
+#include "support/signal_server_process.hpp"
+#include "support/test_certificate.hpp"
 #include "support/test_data.hpp"
 #include "support/wait.hpp"
 
@@ -147,4 +149,35 @@ TEST(WebSocketSignaler, BadUrlsAreRefusedWithTheFieldNamed) {
       EXPECT_NE(std::string(error.what()).find("url"), std::string::npos) << error.what();
     }
   }
+}
+
+TEST(WebSocketSignaler, WssConnectsWithTheServersCertificateAndRefusesAnUntrustedOne) {
+  TestCertificate certificate;
+  SignalServerProcess server({"--tls-cert", certificate.cert, "--tls-key", certificate.key, "--quiet"});
+  auto url = "wss://127.0.0.1:" + std::to_string(server.port()) + "/secure-room";
+
+  WebSocketSignalerOptions trusted;
+  trusted.url = url;
+  trusted.ca_file = certificate.cert;
+  auto a = Engine::create(std::make_shared<WebSocketSignaler>(trusted), loopback_options());
+  auto b = Engine::create(std::make_shared<WebSocketSignaler>(trusted), loopback_options());
+  auto first = a->socket("chat");
+  auto second = b->socket("chat");
+  ASSERT_EQ(first.wait_for(20s), std::future_status::ready);
+  ASSERT_EQ(second.wait_for(20s), std::future_status::ready);
+  expect_round_trip(first.get(), second.get(), "over wss");
+
+  // The system's CAs do not know this certificate: the signaler never
+  // becomes ready and says why through the engine's errors.
+  std::promise<std::string> failure;
+  auto reported = failure.get_future();
+  auto once = std::make_shared<std::once_flag>();
+  auto untrusting = std::make_shared<WebSocketSignaler>(url + "-other");
+  auto c = Engine::create(untrusting, loopback_options());
+  c->on_error([&failure, once](const Error& error) {
+    std::call_once(*once, [&] { failure.set_value(error.what()); });
+  });
+  ASSERT_EQ(reported.wait_for(10s), std::future_status::ready);
+  EXPECT_NE(reported.get().find("TLS handshake failed"), std::string::npos);
+  EXPECT_FALSE(untrusting->ready());
 }

@@ -79,6 +79,8 @@ struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
   bool writing = false;
   std::chrono::milliseconds delay{0};
   std::uint64_t attempt = 0;  // tells callbacks of an old connection apart
+  // Each distinct failure is reported once per outage, not on every retry.
+  std::string last_reported_failure;
 
   mutable std::mutex mutex;  // guards the fields below
   WebSocketSignaler* owner = nullptr;
@@ -174,6 +176,7 @@ struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
   void on_open() {
     RTCENGINE_LOG(info, "websocket signaler: connected to " << options.url);
     delay = std::chrono::milliseconds(0);
+    last_reported_failure.clear();
     {
       std::lock_guard lock(mutex);
       connected = true;
@@ -252,6 +255,10 @@ struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
       }
     }
     if (stop) return;
+    if (why != last_reported_failure) {
+      last_reported_failure = why;
+      report(Error("signaling server " + url.host + ":" + url.port + ": " + why + " (retrying)"));
+    }
     delay = delay.count() == 0 ? options.reconnect_initial
                                : std::min(delay * 2, options.reconnect_max);
     auto self = shared_from_this();

@@ -20,6 +20,9 @@ int main(int argc, char** argv) {
   std::string channel;
   app.add_option("--signal", options.signal, "signaler: local:NAME (peers on this machine) or ws[s]://HOST:PORT/ROOM (rtcengine-signal)");
   app.add_option("--channel", channel, "shorthand for --signal local:NAME");
+  app.add_option("--signal-token", options.signal_token, "access token of the rtcengine-signal server");
+  app.add_option("--signal-ca", options.signal_ca, "wss://: PEM file of the CA (or self-signed certificate) to trust")
+      ->check(CLI::ExistingFile);
   app.add_option("--ice-server", options.ice_servers,
                  "STUN/TURN server, repeatable: stun:HOST:PORT, turn:USER:PASS@HOST:PORT");
   app.add_option("--ice-policy", options.ice_policy, "all or relay")->check(CLI::IsMember({"all", "relay"}));

@@ -15,7 +15,11 @@ std::shared_ptr<Signaler> make_signaler(const GlobalOptions& options) {
     return std::make_shared<LocalSignaler>(channel);
   }
   if (options.signal.rfind("ws://", 0) == 0 || options.signal.rfind("wss://", 0) == 0) {
-    return std::make_shared<WebSocketSignaler>(options.signal);
+    WebSocketSignalerOptions websocket;
+    websocket.url = options.signal;
+    websocket.token = options.signal_token;
+    websocket.ca_file = options.signal_ca;
+    return std::make_shared<WebSocketSignaler>(websocket);
   }
   throw InvalidOptionError("--signal \"" + options.signal +
                            "\" is not understood; use local:NAME or ws://HOST:PORT/ROOM");

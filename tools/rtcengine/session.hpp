@@ -10,7 +10,9 @@
 namespace rtcengine::cli {
 
 struct GlobalOptions {
-  std::string signal = "local:rtcengine";  // local:NAME
+  std::string signal = "local:rtcengine";  // local:NAME or ws[s]://HOST:PORT/ROOM
+  std::string signal_token;                // rtcengine-signal --token
+  std::string signal_ca;                   // wss:// trust anchor instead of the system's
   std::vector<std::string> ice_servers;    // turn:user:pass@host:port, stun:host:port
   std::string ice_policy = "all";
   std::vector<std::string> interfaces;     // gather only on these

@@ -5,6 +5,7 @@
 #include <dirent.h>
 
 #include <atomic>
+#include <cerrno>
 #include <thread>
 
 #include "negotiation/seed_source.hpp"
@@ -20,16 +21,19 @@ using rtcengine::test::wait_until;
 
 namespace {
 
-int thread_count() {
+// Entries of a /proc/self folder; -errno when it cannot be read.
+int count_entries(const char* folder) {
+  DIR* dir = opendir(folder);
+  if (!dir) return -errno;
   int count = 0;
-  if (DIR* dir = opendir("/proc/self/task")) {
-    while (auto* entry = readdir(dir)) {
-      if (entry->d_name[0] != '.') ++count;
-    }
-    closedir(dir);
+  while (auto* entry = readdir(dir)) {
+    if (entry->d_name[0] != '.') ++count;
   }
+  closedir(dir);
   return count;
 }
+
+int thread_count() { return count_entries("/proc/self/task"); }
 
 // Collects errors reported by an engine.
 struct ErrorLog {
@@ -281,6 +285,7 @@ TEST(Engine, HundredPairsInOneProcessShareTheSameThreads) {
   }
   for (auto& socket : sockets) ASSERT_EQ(socket.wait_for(60s), std::future_status::ready);
   int during = thread_count();
-  EXPECT_EQ(during, before) << "threads before: " << before << ", with 100 pairs: " << during;
+  EXPECT_EQ(during, before) << "threads before: " << before << ", with 100 pairs: " << during
+                            << " (negative: -errno); open files: " << count_entries("/proc/self/fd");
   expect_round_trip(sockets[198].get(), sockets[199].get(), "pair 100");
 }

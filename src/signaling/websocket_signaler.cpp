@@ -88,6 +88,23 @@ struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
   bool connected = false;
   bool peer_present = false;
 
+  // Closes the current connection. The stream itself lives on for a while:
+  // a TLS stream's pending operations still touch it while they complete
+  // with operation_aborted, so destroying it at once is a use after free.
+  void retire_stream() {
+    std::shared_ptr<void> old;
+    with_stream([&](auto& stream) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
+      beast::get_lowest_layer(stream).close();
+    });
+    if (secure) old = std::shared_ptr<TlsStream>(std::move(secure));
+    if (plain) old = std::shared_ptr<PlainStream>(std::move(plain));
+    if (!old) return;
+    auto timer = std::make_shared<asio::steady_timer>(io, std::chrono::seconds(1));
+    timer->async_wait([timer, old](beast::error_code) {});
+  }
+
   template <typename Action>
   void with_stream(Action action) {
     if (secure) {
@@ -107,12 +124,11 @@ struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
     buffer.clear();
     outbox.clear();
     writing = false;
+    retire_stream();
     if (url.tls) {
       secure = std::make_unique<TlsStream>(io, *tls_context);
-      plain.reset();
     } else {
       plain = std::make_unique<PlainStream>(io);
-      secure.reset();
     }
     auto self = shared_from_this();
     auto current = attempt;
@@ -240,8 +256,7 @@ struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
 
   void retry(const std::string& why) {
     ++attempt;  // callbacks of this connection are stale now
-    plain.reset();
-    secure.reset();
+    retire_stream();
     bool stop;
     {
       std::lock_guard lock(mutex);
@@ -300,15 +315,9 @@ struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
 
   void shut_down() {
     ++attempt;
-    beast::error_code ignored;
     retry_timer.cancel();
     resolver.cancel();
-    with_stream([&](auto& stream) {
-      beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
-      beast::get_lowest_layer(stream).close();
-    });
-    plain.reset();
-    secure.reset();
+    retire_stream();
   }
 };
 

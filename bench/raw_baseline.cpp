@@ -1,5 +1,7 @@
 // The baseline: raw libwebrtc, two peer connections in one process, one
 // data channel, the same factory settings RTCEngine uses (loopback allowed).
+// Everything is sent from libwebrtc's signaling thread, driven by its own
+// callbacks, so no call hops threads: the stack at its best.
 // Prints one JSON object with what the engine benchmark measures too.
 //   raw_baseline [--megabytes N] [--round-trips N] [--messages N]
 #include <api/call/call_factory_interface.h>
@@ -49,6 +51,33 @@ struct Peer : PeerConnectionObserver, DataChannelObserver {
   std::atomic<bool> open{false};
   bool echo = false;
 
+  // Sending, on the signaling thread only: `remaining` messages of
+  // `payload`, keeping libwebrtc's buffer under 8 MiB (RTCEngine's default).
+  std::string payload;
+  bool binary = true;
+  std::uint64_t remaining = 0;
+  // Ping-pong: when a reply arrives, the next ping goes out at once.
+  int pings_left = 0;
+  SteadyClock::time_point ping_sent;
+  std::vector<double> trips_us;
+  std::atomic<bool> pings_done{false};
+
+  bool pumping = false;
+  void pump() {
+    // Send() calls OnBufferedAmountChange() itself; the outer loop goes on.
+    if (pumping) return;
+    pumping = true;
+    while (remaining > 0 && channel->buffered_amount() <= (8u << 20)) {
+      --remaining;
+      channel->Send(DataBuffer(rtc::CopyOnWriteBuffer(payload.data(), payload.size()), binary));
+    }
+    pumping = false;
+  }
+  void send_ping() {
+    ping_sent = SteadyClock::now();
+    channel->Send(DataBuffer(rtc::CopyOnWriteBuffer(payload.data(), payload.size()), false));
+  }
+
   void OnSignalingChange(PeerConnectionInterface::SignalingState) override {}
   void OnIceGatheringChange(PeerConnectionInterface::IceGatheringState) override {}
   void OnDataChannel(rtc::scoped_refptr<DataChannelInterface> incoming) override {
@@ -89,8 +118,16 @@ struct Peer : PeerConnectionObserver, DataChannelObserver {
     received_bytes += buffer.size();
     ++received_messages;
     if (echo) channel->Send(buffer);
+    if (pings_left > 0) {
+      trips_us.push_back(std::chrono::duration<double, std::micro>(SteadyClock::now() - ping_sent).count());
+      if (--pings_left > 0) {
+        send_ping();
+      } else {
+        pings_done = true;
+      }
+    }
   }
-  void OnBufferedAmountChange(uint64_t) override {}
+  void OnBufferedAmountChange(uint64_t) override { pump(); }
 };
 
 double percentile(std::vector<double> values, double fraction) {
@@ -140,7 +177,7 @@ int main(int argc, char** argv) {
   a.connection = factory->CreatePeerConnectionOrError(config, PeerConnectionDependencies(&a)).MoveValue();
   b.connection = factory->CreatePeerConnectionOrError(config, PeerConnectionDependencies(&b)).MoveValue();
 
-  nlohmann::json result{{"program", "raw libwebrtc, one process"}};
+  nlohmann::json result{{"program", "raw libwebrtc, one process, sends on the signaling thread"}};
   auto open_started = SteadyClock::now();
   signaling->BlockingCall([&] {
     DataChannelInit init;
@@ -150,43 +187,42 @@ int main(int argc, char** argv) {
   while (!a.open || !b.channel) std::this_thread::sleep_for(std::chrono::microseconds(200));
   result["open_ms"] = std::chrono::duration<double, std::milli>(SteadyClock::now() - open_started).count();
 
-  // Throughput: keep libwebrtc's buffer under 8 MiB, as RTCEngine's default.
+  // Throughput: binary messages of each size, pumped by the sender's callbacks.
   for (std::size_t size : {16u << 10, 64u << 10, 256u << 10}) {
-    std::string payload(size, 'x');
     std::uint64_t total = megabytes << 20;
     std::uint64_t start_bytes = b.received_bytes;
     auto started = SteadyClock::now();
-    for (std::uint64_t sent = 0; sent < total; sent += size) {
-      while (a.channel->buffered_amount() > (8u << 20)) std::this_thread::sleep_for(std::chrono::microseconds(100));
-      a.channel->Send(DataBuffer(rtc::CopyOnWriteBuffer(payload.data(), payload.size()), true));
-    }
+    signaling->BlockingCall([&] {
+      a.payload.assign(size, 'x');
+      a.binary = true;
+      a.remaining = total / size;
+      a.pump();
+    });
     while (b.received_bytes - start_bytes < total) std::this_thread::sleep_for(std::chrono::microseconds(100));
     double seconds = std::chrono::duration<double>(SteadyClock::now() - started).count();
     result["throughput_mb_s"][std::to_string(size >> 10) + "KiB"] = total / seconds / 1e6;
   }
 
-  // Round trip: 100 bytes to B and back.
+  // Round trip: 100 bytes to B and back, the next ping sent from the reply's callback.
   b.echo = true;
-  std::vector<double> trips;
-  std::string ping(100, 'p');
-  for (int i = 0; i < round_trips; ++i) {
-    auto before = a.received_messages.load();
-    auto started = SteadyClock::now();
-    a.channel->Send(DataBuffer(rtc::CopyOnWriteBuffer(ping.data(), ping.size()), false));
-    while (a.received_messages == before) {
-    }
-    trips.push_back(std::chrono::duration<double, std::micro>(SteadyClock::now() - started).count());
-  }
+  signaling->BlockingCall([&] {
+    a.payload.assign(100, 'p');
+    a.pings_left = round_trips;
+    a.send_ping();
+  });
+  while (!a.pings_done) std::this_thread::sleep_for(std::chrono::microseconds(100));
   b.echo = false;
+  auto trips = signaling->BlockingCall([&] { return a.trips_us; });
   result["round_trip_us"] = {{"p50", percentile(trips, 0.5)}, {"p99", percentile(trips, 0.99)}};
 
   // Message rate: 100-byte text messages, one way.
   auto start_messages = b.received_messages.load();
   auto started = SteadyClock::now();
-  for (int i = 0; i < messages; ++i) {
-    while (a.channel->buffered_amount() > (8u << 20)) std::this_thread::sleep_for(std::chrono::microseconds(100));
-    a.channel->Send(DataBuffer(rtc::CopyOnWriteBuffer(ping.data(), ping.size()), false));
-  }
+  signaling->BlockingCall([&] {
+    a.binary = false;
+    a.remaining = static_cast<std::uint64_t>(messages);
+    a.pump();
+  });
   while (b.received_messages - start_messages < static_cast<std::uint64_t>(messages)) {
     std::this_thread::sleep_for(std::chrono::microseconds(100));
   }

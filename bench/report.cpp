@@ -1,5 +1,5 @@
-// Reads the baseline's and the engine's JSON (one object each, in that
-// order, on stdin) and prints one table with ratios and targets, then writes
+// Reads the baseline's, the engine's and the reconnect benchmark's JSON (one
+// object each, in that order, on stdin; the last is optional) and prints one table with ratios and targets, then writes
 // both plus the ratios as JSON to the path given.
 #include <cstdio>
 #include <fstream>
@@ -26,8 +26,9 @@ void only(const char* metric, double engine, const char* unit, const char* targe
 }  // namespace
 
 int main(int argc, char** argv) {
-  json raw, engine;
+  json raw, engine, reconnect;
   std::cin >> raw >> engine;
+  if (std::cin >> std::ws && !std::cin.eof()) std::cin >> reconnect;
   json ratios;
   std::printf("%-34s %12s %12s %-6s %8s   %s\n", "metric", "RTCEngine", "raw", "unit", "ratio",
               "target");
@@ -65,8 +66,20 @@ int main(int argc, char** argv) {
     ratios["rss_mb_per_pair"] = per_pair;
     ratios["extra_threads"] = extra_threads;
   }
+  if (reconnect.contains("reconnect_ms")) {
+    for (const auto& [cut, numbers] : reconnect["reconnect_ms"].items()) {
+      std::string name = "reconnect after " + std::string(cut == "link" ? "link up" : "route back");
+      std::printf("%-34s %9.0f ms p50 %6.0f ms max (ICE connected after %.0f ms)   target <= 1000 ms\n",
+                  name.c_str(), numbers["p50"].get<double>(), numbers["max"].get<double>(),
+                  numbers["state_connected_after"].empty()
+                      ? -1.0
+                      : numbers["state_connected_after"][0].get<double>());
+    }
+  } else if (!reconnect.is_null()) {
+    std::printf("%-34s %s\n", "reconnect", reconnect.value("skipped", reconnect.value("error", std::string("?"))).c_str());
+  }
   if (argc > 1) {
-    std::ofstream(argv[1]) << json{{"raw", raw}, {"engine", engine}, {"derived", ratios}}.dump(2)
+    std::ofstream(argv[1]) << json{{"raw", raw}, {"engine", engine}, {"reconnect", reconnect}, {"derived", ratios}}.dump(2)
                            << "\n";
   }
   return 0;

@@ -18,16 +18,18 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-if [ ! -x "$build/bench/engine_bench" ]; then
-  cmake --build "$build" --target raw_baseline engine_bench bench_report
+if [ ! -x "$build/bench/reconnect_bench" ]; then
+  cmake --build "$build" --target raw_baseline engine_bench reconnect_bench bench_report
 fi
 if $smoke; then
   raw_args=(--megabytes 16 --round-trips 200 --messages 5000)
   engine_args=("${raw_args[@]}" --setup-runs 3 --file-megabytes 32 --scale 1,5)
+  reconnect_args=(--runs 1)
   json="${json%.json}-smoke.json"
 else
   raw_args=(--megabytes 512 --round-trips 5000 --messages 200000)
   engine_args=("${raw_args[@]}" --setup-runs 30 --file-megabytes 1024 --scale 1,10,100)
+  reconnect_args=(--runs 5)
 fi
 run() {
   if [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then
@@ -40,5 +42,7 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 {
   run "$build/bench/raw_baseline" "${raw_args[@]}"
   run "$build/bench/engine_bench" "${engine_args[@]}"
+  # Builds its own namespaces; fails soft (prints why) where it cannot.
+  "$build/bench/reconnect_bench" "${reconnect_args[@]}" || true
 } | "$build/bench/bench_report" "$json"
 echo "json: $json"

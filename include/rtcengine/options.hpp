@@ -49,6 +49,11 @@ struct EngineOptions {
   std::uint16_t port_range_min = 0;
   std::uint16_t port_range_max = 0;
 
+  // Gather host TCP candidates too (ICE-TCP), for networks that block UDP
+  // between the peers. Off by default: each costs sockets, and a TURN
+  // server reached over TCP or TLS covers those networks better.
+  bool tcp_candidates = false;
+
   // How long without packets from the peer before the path counts as
   // disconnected, and before it counts as failed (which starts ICE restart).
   std::chrono::milliseconds disconnected_after{2500};

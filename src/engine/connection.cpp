@@ -176,6 +176,7 @@ PeerConnectionConfig EngineCore::connection_config() const {
   config.allow_loopback = options_.allow_loopback;
   config.port_range_min = options_.port_range_min;
   config.port_range_max = options_.port_range_max;
+  config.tcp_candidates = options_.tcp_candidates;
   config.disconnected_after = options_.disconnected_after;
   config.failed_after = options_.failed_after;
   return config;

@@ -103,6 +103,12 @@ webrtc::PeerConnectionInterface::RTCConfiguration to_rtc_configuration(
                  : webrtc::PeerConnectionInterface::kAll;
   rtc.set_min_port(config.port_range_min);
   rtc.set_max_port(config.port_range_max);
+  // Host TCP candidates open a listening socket per network and a TCP
+  // connection per candidate pair: hundreds of descriptors per engine for
+  // paths that UDP (or a TURN relay over TCP/TLS) serves anyway.
+  rtc.tcp_candidate_policy = config.tcp_candidates
+                                 ? webrtc::PeerConnectionInterface::kTcpCandidatePolicyEnabled
+                                 : webrtc::PeerConnectionInterface::kTcpCandidatePolicyDisabled;
   // Gathering once lets trickle ICE end with the end-of-candidates message;
   // a network that comes back is picked up by the automatic ICE restart.
   rtc.ice_connection_receiving_timeout = static_cast<int>(config.disconnected_after.count());

@@ -37,6 +37,7 @@ struct PeerConnectionConfig {
   bool allow_loopback = false;
   std::uint16_t port_range_min = 0;
   std::uint16_t port_range_max = 0;
+  bool tcp_candidates = false;
   std::chrono::milliseconds disconnected_after{2500};
   std::chrono::milliseconds failed_after{5000};
 };

@@ -204,15 +204,17 @@ int main(int argc, char** argv) {
   }
 
   // Round trip: 100 bytes to B and back, the next ping sent from the reply's callback.
-  b.echo = true;
   signaling->BlockingCall([&] {
+    b.echo = true;  // read by B's callbacks, so set on their thread
     a.payload.assign(100, 'p');
     a.pings_left = round_trips;
     a.send_ping();
   });
   while (!a.pings_done) std::this_thread::sleep_for(std::chrono::microseconds(100));
-  b.echo = false;
-  auto trips = signaling->BlockingCall([&] { return a.trips_us; });
+  auto trips = signaling->BlockingCall([&] {
+    b.echo = false;
+    return a.trips_us;
+  });
   result["round_trip_us"] = {{"p50", percentile(trips, 0.5)}, {"p99", percentile(trips, 0.99)}};
 
   // Message rate: 100-byte text messages, one way.

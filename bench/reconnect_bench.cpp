@@ -3,8 +3,9 @@
 // the connection failed, then restored; we measure from the restore to the
 // first message that arrives afterwards. Two kinds of cut: a blackhole route
 // on both sides (the interfaces stay up, as when something between the
-// peers fails) and the veth taken down (the interface itself goes away). Needs root (ip netns); prints
-// {"skipped": "..."} otherwise. Prints one JSON object.
+// peers fails) and the veth taken down (the interface itself goes away).
+// Needs root (ip netns); prints {"skipped": "..."} otherwise. Prints one
+// JSON object.
 //   reconnect_bench [--runs N]
 #include <fcntl.h>
 #include <sched.h>
@@ -18,6 +19,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <thread>
@@ -71,8 +73,9 @@ struct Namespaces {
 
 // One peer, in a forked child: joins the namespace first (sockets belong to
 // the namespace of the thread that makes them), then connects. The sender
-// writes a message every 5 ms; the receiver reports each arrival and each
-// state change to the parent as a line on `report`.
+// writes its clock every 10 ms; the receiver reports each arrival, and both
+// report each state change, to the parent as a line on `report` (one write
+// per line, below PIPE_BUF, so lines of the two never interleave).
 [[noreturn]] void peer(const std::string& netns, const std::string& interface_name,
                        const std::string& channel, bool sender, int report) {
   int fd = open(("/run/netns/" + netns).c_str(), O_RDONLY);
@@ -96,23 +99,40 @@ struct Namespaces {
       } catch (const Error&) {
         _exit(5);
       }
-      std::this_thread::sleep_for(5ms);
+      std::this_thread::sleep_for(10ms);
     }
   }
   socket->on_data([&](const Message&) { say("message " + std::to_string(now_us())); });
   while (true) std::this_thread::sleep_for(1s);
 }
 
-// Lines from the receiver, read with a deadline.
+// One report line: what happened ("message", "state failed") and when.
+struct Report {
+  std::string what;
+  std::int64_t at_us;
+};
+
+// Lines from the peers, read with a deadline.
 class Reports {
  public:
   explicit Reports(int fd) : fd_(fd) {}
 
   // Waits for a line starting with `prefix` whose time is after `after_us`;
-  // returns that time.
+  // returns that time. Calls `seen` with every other line after `after_us`.
   std::optional<std::int64_t> wait_for(const std::string& prefix, std::int64_t after_us,
-                                       std::chrono::seconds timeout) {
+                                       std::chrono::seconds timeout,
+                                       const std::function<void(const Report&)>& seen = {}) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (auto report = next(deadline)) {
+      if (report->at_us <= after_us) continue;
+      if (report->what.rfind(prefix, 0) == 0) return report->at_us;
+      if (seen) seen(*report);
+    }
+    return std::nullopt;
+  }
+
+ private:
+  std::optional<Report> next(std::chrono::steady_clock::time_point deadline) {
     while (std::chrono::steady_clock::now() < deadline) {
       auto newline = buffer_.find('\n');
       if (newline == std::string::npos) {
@@ -120,24 +140,27 @@ class Reports {
         auto got = read(fd_, chunk, sizeof chunk);
         if (got <= 0) {
           std::this_thread::sleep_for(1ms);
-          continue;
+        } else {
+          buffer_.append(chunk, static_cast<std::size_t>(got));
         }
-        buffer_.append(chunk, static_cast<std::size_t>(got));
         continue;
       }
       std::string line = buffer_.substr(0, newline);
       buffer_.erase(0, newline + 1);
-      if (line.rfind(prefix, 0) != 0) continue;
-      auto time = std::stoll(line.substr(line.rfind(' ') + 1));
-      if (time > after_us) return time;
+      auto space = line.rfind(' ');
+      return Report{line.substr(0, space), std::stoll(line.substr(space + 1))};
     }
     return std::nullopt;
   }
 
- private:
   int fd_;
   std::string buffer_;
 };
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  return values[(values.size() - 1) / 2];
+}
 
 }  // namespace
 
@@ -146,7 +169,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; ++i) {
     if (std::strcmp(argv[i], "--runs") == 0) runs = std::atoi(argv[i + 1]);
   }
-  Json result{{"program", "RTCEngine, two processes in two namespaces, link cut until failed"}};
+  Json result{{"program", "RTCEngine, two processes in two namespaces, path cut until failed, then restored"}};
   Namespaces namespaces;
   if (!namespaces.ok) {
     result["skipped"] = "cannot create network namespaces (needs root)";
@@ -172,7 +195,7 @@ int main(int argc, char** argv) {
   if (!reports.wait_for("message", 0, 30s)) {
     result["error"] = "the peers never connected";
   }
-  for (std::string cut : {"route", "link"}) {
+  for (std::string cut : {"link", "route"}) {
     if (result.contains("error")) break;
     std::vector<double> reconnect_ms, failed_after_ms, connected_ms;
     for (int i = 0; i < runs; ++i) {
@@ -188,11 +211,13 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_for(1s);  // failed for a while, as a real outage
       auto restored = now_us();
       namespaces.set_path(cut, true);
-      // The engine's state first (ICE found a path), then the data itself
-      // (SCTP retransmits on its own timer, backed off during the outage).
-      auto connected = reports.wait_for("state connected", restored, 60s);
+      // The data, and on the way the engine's state: ICE finds the path
+      // first, SCTP retransmits later, on its timer backed off in the outage.
+      std::optional<std::int64_t> connected;
+      auto flowing = reports.wait_for("message", restored, 60s, [&](const Report& report) {
+        if (report.what == "state connected" && !connected) connected = report.at_us;
+      });
       if (connected) connected_ms.push_back((*connected - restored) / 1000.0);
-      auto flowing = reports.wait_for("message", restored, 60s);
       if (!flowing) {
         result["error"] = "no data within 60 s after the path came back";
         break;
@@ -201,10 +226,8 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_for(500ms);
     }
     if (reconnect_ms.empty()) continue;
-    auto sorted = reconnect_ms;
-    std::sort(sorted.begin(), sorted.end());
-    result["reconnect_ms"][cut] = {{"p50", sorted[(sorted.size() - 1) / 2]},
-                                   {"max", sorted.back()},
+    result["reconnect_ms"][cut] = {{"p50", median(reconnect_ms)},
+                                   {"max", *std::max_element(reconnect_ms.begin(), reconnect_ms.end())},
                                    {"each", reconnect_ms},
                                    {"failed_after", failed_after_ms},
                                    {"state_connected_after", connected_ms}};

@@ -226,7 +226,20 @@ TEST(SignalServer, SlowConsumerIsDisconnected) {
       break;  // the server already let the slow member go
     }
   }
-  EXPECT_EQ(error_then_close(*pair.second, 1008), "slow-consumer");
+  // The notice is queued behind frames the slow member never read: it gets
+  // it only if it starts reading within the server's close grace (2 s),
+  // which a loaded machine does not promise. Either way it is cut off.
+  std::string code;
+  while (auto text = pair.second->receive(10s)) {
+    json message = json::parse(*text, nullptr, false);
+    if (message.is_object() && message.value("event", "") == "error") code = message.value("code", "");
+  }
+  ASSERT_TRUE(pair.second->closed().has_value()) << "the slow member is still connected";
+  if (!code.empty()) {
+    EXPECT_EQ(code, "slow-consumer");
+    EXPECT_EQ(pair.second->closed()->code, 1008);
+  }
+  EXPECT_EQ(json::parse(http_get(server.port(), "/healthz").body)["connections"], 1);
   // The fast member stays connected and learns that its peer left.
   json event;
   do event = pair.first->receive_json(); while (event["event"] != "peer-left");

@@ -1,4 +1,6 @@
 #include "webrtc/runtime_internal.hpp"
+#include "webrtc/netlink_network_monitor.hpp"
+#include "webrtc/sctp_factory.hpp"
 
 #include <future>
 #include <mutex>
@@ -78,7 +80,11 @@ LibwebrtcRuntime::LibwebrtcRuntime() {
   loop_ = std::make_unique<ThreadEventLoop>(*signaling_thread_);
 
   network_thread_->BlockingCall([this] {
-    network_manager_ = std::make_unique<rtc::BasicNetworkManager>(network_thread_->socketserver());
+    // CreateWithSocketServer() made the platform's socket server.
+    auto& sockets = static_cast<rtc::PhysicalSocketServer&>(*network_thread_->socketserver());
+    network_monitor_factory_ = make_netlink_network_monitor_factory(sockets);
+    network_manager_ =
+        std::make_unique<rtc::BasicNetworkManager>(network_monitor_factory_.get(), &sockets);
     socket_factory_ = std::make_unique<rtc::BasicPacketSocketFactory>(network_thread_->socketserver());
   });
 
@@ -90,6 +96,7 @@ LibwebrtcRuntime::LibwebrtcRuntime() {
   deps.call_factory = webrtc::CreateCallFactory();
   deps.event_log_factory =
       std::make_unique<webrtc::RtcEventLogFactory>(deps.task_queue_factory.get());
+  deps.sctp_factory = make_sctp_factory(*network_thread_);
   factory_ = webrtc::CreateModularPeerConnectionFactory(std::move(deps));
 
   // Loopback filtering is done per connection (FilteredNetworkManager), so the

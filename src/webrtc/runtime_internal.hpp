@@ -7,6 +7,7 @@
 #include <api/peer_connection_interface.h>
 #include <p2p/base/basic_packet_socket_factory.h>
 #include <rtc_base/network.h>
+#include <rtc_base/network_monitor_factory.h>
 #include <rtc_base/thread.h>
 
 #include "webrtc/runtime.hpp"
@@ -33,6 +34,7 @@ class LibwebrtcRuntime final : public Runtime {
   std::unique_ptr<rtc::Thread> worker_thread_;
   std::unique_ptr<rtc::Thread> signaling_thread_;
   std::unique_ptr<EventLoop> loop_;
+  std::unique_ptr<rtc::NetworkMonitorFactory> network_monitor_factory_;
   std::unique_ptr<rtc::BasicNetworkManager> network_manager_;
   std::unique_ptr<rtc::BasicPacketSocketFactory> socket_factory_;
   rtc::scoped_refptr<webrtc::PeerConnectionFactoryInterface> factory_;

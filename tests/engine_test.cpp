@@ -187,6 +187,9 @@ TEST(Engine, InvalidOptionsAreRefusedWithTheFieldNamed) {
   EngineOptions ports;
   ports.port_range_min = 5000;
   expect_field(ports, "port_range");
+  EngineOptions huge_packets;
+  huge_packets.sctp_packet_size = 9000;
+  expect_field(huge_packets, "sctp_packet_size");
   EXPECT_THROW(parse_role("rude"), InvalidOptionError);
   EXPECT_EQ(parse_role("polite"), Role::polite);
   auto server = parse_ice_server("turn:alice:secret@127.0.0.1:3478");

@@ -255,3 +255,36 @@ TEST(Socket, DuplicateAndReservedLabelsAreRefused) {
   EXPECT_THROW(pair.a->socket("unique").get(), UsageError);
   EXPECT_THROW(pair.a->socket("RTCEngine-internal").get(), UsageError);
 }
+
+// Engine A sends 2048-byte SCTP packets, engine B the default 1191: each side
+// must read the other's, and the counters show the sizes really differ.
+TEST(Socket, LargerSctpPacketsOnOneSideCarryEveryByteBothWays) {
+  auto large = rtcengine::test::loopback_options();
+  large.sctp_packet_size = 2048;
+  auto pair = EnginePair::create(large, rtcengine::test::loopback_options());
+  auto [a, b] = pair.open_socket("large-packets");
+  auto at_a = std::make_shared<Received>(), at_b = std::make_shared<Received>();
+  at_a->attach(*a);
+  at_b->attach(*b);
+  // One direction at a time: the receiver's acknowledgements are small packets.
+  auto average_sent_packet = [](Engine& engine, Socket& from, Received& to) {
+    constexpr int kMessages = 64;
+    auto message_bytes = [](int index) {
+      std::vector<std::uint8_t> bytes(100 * 1024 + index);
+      for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<std::uint8_t>(i * 31 + index);
+      return bytes;
+    };
+    auto before = engine.stats().get();
+    for (int i = 0; i < kMessages; ++i) from.write_binary(message_bytes(i));
+    EXPECT_TRUE(wait_until([&] { return to.data_count() == kMessages; }, 30s));
+    auto after = engine.stats().get();
+    std::lock_guard lock(to.mutex);
+    for (int i = 0; i < kMessages && i < int(to.data.size()); ++i) {
+      EXPECT_EQ(to.data[i].bytes(), message_bytes(i)) << i;
+    }
+    return double(after.bytes_sent - before.bytes_sent) / double(after.packets_sent - before.packets_sent);
+  };
+  // Payload plus DTLS record overhead, a few small control packets aside.
+  EXPECT_GT(average_sent_packet(*pair.a, *a, *at_b), 1700);
+  EXPECT_LT(average_sent_packet(*pair.b, *b, *at_a), 1300);
+}

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -53,6 +54,13 @@ struct EngineOptions {
   // between the peers. Off by default: each costs sockets, and a TURN
   // server reached over TCP or TLS covers those networks better.
   bool tcp_candidates = false;
+
+  // Largest SCTP packet this engine sends, in bytes (1024..2048). The
+  // default fits any path. Raise it only where every link carries packets
+  // this large plus 80 bytes of headers unfragmented (loopback, a LAN with
+  // jumbo frames): fewer packets, fewer system calls, about 1.5x the
+  // throughput on loopback at 2048. The peer needs no setting to receive.
+  std::size_t sctp_packet_size = 1191;
 
   // How long without packets from the peer before the path counts as
   // disconnected, and before it counts as failed (which starts ICE restart).

@@ -51,6 +51,11 @@ void EngineOptions::validate() const {
                              ".." + std::to_string(port_range_max) +
                              " is not a range; set both (min <= max) or neither");
   }
+  // libwebrtc's DTLS layer reads into a 2 KiB buffer: larger packets are lost.
+  if (sctp_packet_size < 1024 || sctp_packet_size > 2048) {
+    throw InvalidOptionError("sctp_packet_size: " + std::to_string(sctp_packet_size) +
+                             " is outside 1024..2048 bytes");
+  }
   if (disconnected_after.count() <= 0) {
     throw InvalidOptionError("disconnected_after: must be positive, got " +
                              std::to_string(disconnected_after.count()) + " ms");

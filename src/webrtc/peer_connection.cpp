@@ -9,6 +9,7 @@
 
 #include "rtcengine/errors.hpp"
 #include "webrtc/data_channel_internal.hpp"
+#include "webrtc/sctp_factory.hpp"
 #include "webrtc/filtered_network_manager.hpp"
 #include "webrtc/runtime_internal.hpp"
 
@@ -182,6 +183,7 @@ class LibwebrtcPeerConnection final : public PeerConnection,
     auto& runtime = LibwebrtcRuntime::get();
     webrtc::PeerConnectionDependencies deps(this);
     deps.allocator = std::make_unique<EnginePortAllocator>(runtime, config);
+    deps.ice_transport_factory = make_ice_transport_factory(config.sctp_packet_size);
     auto result = runtime.factory().CreatePeerConnectionOrError(to_rtc_configuration(config),
                                                                 std::move(deps));
     if (!result.ok()) {

@@ -1,5 +1,8 @@
 // RTCEngine measured the way bench/raw_baseline.cpp measures raw libwebrtc:
-// two engines in one process through LocalSignaler. Prints one JSON object.
+// two processes through LocalSignaler, the parent sending, the child (this
+// program again) receiving and reporting through a socket pair. Setup starts
+// two fresh processes per run; scale counts engine pairs in one process.
+// Prints one JSON object.
 //   engine_bench [--megabytes N] [--round-trips N] [--messages N]
 //                [--setup-runs N] [--file-megabytes N] [--scale 1,10,100]
 #include <unistd.h>
@@ -11,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <sstream>
 #include <string>
@@ -18,6 +22,8 @@
 #include <vector>
 
 #include <rtcengine/rtcengine.hpp>
+
+#include "peer_process.hpp"
 
 using namespace rtcengine;
 using namespace std::chrono_literals;
@@ -81,103 +87,224 @@ int thread_count() {
   return count;
 }
 
+// The child's side: a peer that counts what arrives and echoes pings, or
+// (with `save_to`) saves the file it is offered; it reports through the
+// socket pair.
+int serve(const std::string& channel, int link_fd, std::size_t sctp_packet_size,
+          const fs::path& save_to) {
+  bench::LineChannel link(link_fd);
+  EngineOptions options;
+  options.sctp_packet_size = sctp_packet_size;
+  auto engine = Engine::create(std::make_shared<LocalSignaler>(channel), options);
+  if (!save_to.empty()) {
+    auto reader_transaction = engine->readable("file").get();
+    reader_transaction->save_to(save_to);
+    bool complete = reader_transaction->wait(600s);
+    link.send({{"saved", complete}});
+    while (link.receive()) {
+    }
+    return 0;
+  }
+  auto socket = engine->socket("bench").get();
+  link.send({{"open", true}});
+  std::mutex mutex;
+  std::uint64_t bytes = 0, messages = 0, expected_bytes = 0, expected_messages = 0;
+  auto report_if_reached = [&] {  // with `mutex` held
+    if (expected_bytes && bytes >= expected_bytes) {
+      expected_bytes = 0;
+      link.send({{"received", "bytes"}});
+    }
+    if (expected_messages && messages >= expected_messages) {
+      expected_messages = 0;
+      link.send({{"received", "messages"}});
+    }
+  };
+  socket->on_data([&](const Message& message) {
+    std::lock_guard lock(mutex);
+    bytes += message.is_binary() ? message.bytes().size() : message.text().size();
+    ++messages;
+    report_if_reached();
+  });
+  socket->on_event("ping", [socket](const Json& payload) { socket->write_event("pong", payload); });
+  std::thread reader([&] {
+    while (auto line = link.receive()) {
+      std::lock_guard lock(mutex);
+      expected_bytes = line->value("expect_bytes", expected_bytes);
+      expected_messages = line->value("expect_messages", expected_messages);
+      report_if_reached();
+    }
+    std::_Exit(0);  // the sender is gone: the work is over
+  });
+  reader.join();
+  return 0;
+}
+
+// A child started by `spawn_peer`, and the lines it sends.
+struct ServingPeer {
+  pid_t pid = -1;
+  std::unique_ptr<bench::LineChannel> link;
+  std::thread reader;
+  std::mutex mutex;
+  std::vector<Json> lines;
+
+  explicit ServingPeer(std::vector<std::string> args) {
+    auto [child, fd] = bench::spawn_self(std::move(args));
+    pid = child;
+    link = std::make_unique<bench::LineChannel>(fd);
+    reader = std::thread([this] {
+      while (auto line = link->receive()) {
+        std::lock_guard lock(mutex);
+        lines.push_back(*line);
+      }
+    });
+  }
+  ~ServingPeer() {
+    bench::stop_process(pid);
+    reader.join();
+  }
+  // Waits for the `count`-th line holding `key`; false after `timeout`.
+  bool wait_for(const std::string& key, int count, std::chrono::seconds timeout = 600s) {
+    auto deadline = Clock::now() + timeout;
+    while (Clock::now() < deadline) {
+      {
+        std::lock_guard lock(mutex);
+        if (std::count_if(lines.begin(), lines.end(),
+                          [&](const Json& line) { return line.contains(key); }) >= count) {
+          return true;
+        }
+      }
+      std::this_thread::sleep_for(100us);
+    }
+    return false;
+  }
+  // The last line holding `key`, or null.
+  Json last(const std::string& key) {
+    std::lock_guard lock(mutex);
+    for (auto line = lines.rbegin(); line != lines.rend(); ++line) {
+      if (line->contains(key)) return *line;
+    }
+    return nullptr;
+  }
+};
+
+double median_of(std::vector<double> values) { return percentile(std::move(values), 0.5); }
+
+// Transaction: a file from tmpfs to tmpfs in the other process, digest
+// verified, timed until the receiver has it saved.
+double transaction_mb_s(std::uint64_t file_megabytes, std::size_t sctp_packet_size) {
+  fs::path root = fs::is_directory("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path();
+  root /= fresh_channel();
+  fs::create_directories(root);
+  {
+    std::ofstream out(root / "in.bin", std::ios::binary);
+    std::vector<char> block(8 << 20);
+    std::mt19937_64 random(1);
+    for (auto& c : block) c = static_cast<char>(random());
+    for (std::uint64_t done = 0; done < (file_megabytes << 20); done += block.size()) {
+      out.write(block.data(), static_cast<std::streamsize>(block.size()));
+    }
+  }
+  auto channel = fresh_channel();
+  ServingPeer child({"--serve", channel, "--save-to", (root / "out.bin").string(),
+                     "--sctp-packet-size", std::to_string(sctp_packet_size)});
+  EngineOptions options;
+  options.sctp_packet_size = sctp_packet_size;
+  auto engine = Engine::create(std::make_shared<LocalSignaler>(channel), options);
+  auto size = fs::file_size(root / "in.bin");
+  auto writer = engine->writable("file", Json{{"name", "in.bin"}, {"size", size}}).get();
+  auto started = Clock::now();
+  writer->send_file(root / "in.bin");
+  bool saved = child.wait_for("saved", 1);
+  double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  bool complete = saved && child.last("saved")["saved"] == true;
+  fs::remove_all(root);
+  return complete ? size / seconds / 1e6 : 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  const int channel_fd = arg(argc, argv, "--channel-fd", -1);
+  if (channel_fd >= 0) {
+    return serve(text_arg(argc, argv, "--serve", ""), channel_fd,
+                 static_cast<std::size_t>(arg(argc, argv, "--sctp-packet-size", 1191)),
+                 text_arg(argc, argv, "--save-to", ""));
+  }
   const std::uint64_t megabytes = arg(argc, argv, "--megabytes", 256);
   const int round_trips = arg(argc, argv, "--round-trips", 2000);
   const int messages = arg(argc, argv, "--messages", 100000);
   const int setup_runs = arg(argc, argv, "--setup-runs", 30);
   const std::uint64_t file_megabytes = arg(argc, argv, "--file-megabytes", 1024);
   const std::string scale = text_arg(argc, argv, "--scale", "1,10,100");
-  Json result{{"program", "RTCEngine, one process, LocalSignaler"}};
+  Json result{{"program", "RTCEngine, two processes, LocalSignaler"}};
 
-  // Setup: from creating both engines to the first negotiated socket open.
+  // Setup: from starting two fresh processes to both having the first
+  // negotiated socket open.
   std::vector<double> setups;
   for (int run = 0; run < setup_runs; ++run) {
+    auto channel = fresh_channel();
     auto started = Clock::now();
-    auto pair = Pair::create();
-    pair.open("first");
+    ServingPeer first({"--serve", channel}), second({"--serve", channel});
+    if (!first.wait_for("open", 1, 30s) || !second.wait_for("open", 1, 30s)) {
+      std::fprintf(stderr, "engine_bench: setup run %d never opened its socket\n", run);
+      return 1;
+    }
     setups.push_back(std::chrono::duration<double, std::milli>(Clock::now() - started).count());
   }
-  result["setup_ms"] = {{"p50", percentile(setups, 0.5)}, {"p99", percentile(setups, 0.99)},
+  result["setup_ms"] = {{"p50", median_of(setups)}, {"p99", percentile(setups, 0.99)},
                         {"runs", setup_runs}};
 
-  auto pair = Pair::create();
-  auto [a, b] = pair.open("bench");
-  std::atomic<std::uint64_t> received_bytes{0}, received_messages{0};
-  b->on_data([&](const Message& message) {
-    received_bytes += message.is_binary() ? message.bytes().size() : 100;
-    ++received_messages;
-  });
+  auto channel = fresh_channel();
+  ServingPeer child({"--serve", channel});
+  auto engine = Engine::create(std::make_shared<LocalSignaler>(channel));
+  auto socket = engine->socket("bench").get();
+  std::uint64_t sent_bytes = 0, sent_messages = 0;
+  int reports = 0;
 
   for (std::size_t size : {16u << 10, 64u << 10, 256u << 10}) {
     std::vector<std::uint8_t> payload(std::min<std::size_t>(size, Socket::kMaxMessageSize), 'x');
-    std::uint64_t total = megabytes << 20;
-    auto start = received_bytes.load();
+    std::uint64_t count = (megabytes << 20) / payload.size();
+    sent_bytes += count * payload.size();
+    sent_messages += count;
+    child.link->send({{"expect_bytes", sent_bytes}});
     auto started = Clock::now();
-    for (std::uint64_t sent = 0; sent < total; sent += payload.size()) a->write_binary(payload);
-    while (received_bytes - start < total) std::this_thread::sleep_for(100us);
+    for (std::uint64_t i = 0; i < count; ++i) socket->write_binary(payload);
+    child.wait_for("received", ++reports);
     double seconds = std::chrono::duration<double>(Clock::now() - started).count();
-    result["throughput_mb_s"][std::to_string(size >> 10) + "KiB"] = total / seconds / 1e6;
+    result["throughput_mb_s"][std::to_string(size >> 10) + "KiB"] = count * payload.size() / seconds / 1e6;
   }
 
-  // Round trip: a 100-byte custom event to B, answered with another.
+  // Round trip: a 100-byte custom event to the child, answered with another.
   std::atomic<int> pongs{0};
-  b->on_event("ping", [b = b](const Json& payload) { b->write_event("pong", payload); });
-  a->on_event("pong", [&](const Json&) { ++pongs; });
+  socket->on_event("pong", [&](const Json&) { ++pongs; });
   std::string ping(84, 'p');  // 100 bytes on the wire with the event envelope's payload
   std::vector<double> trips;
   for (int i = 0; i < round_trips; ++i) {
     int before = pongs;
     auto started = Clock::now();
-    a->write_event("ping", ping);
+    socket->write_event("ping", ping);
     while (pongs == before) {
     }
     trips.push_back(std::chrono::duration<double, std::micro>(Clock::now() - started).count());
   }
-  result["round_trip_us"] = {{"p50", percentile(trips, 0.5)}, {"p99", percentile(trips, 0.99)}};
+  result["round_trip_us"] = {{"p50", median_of(trips)}, {"p99", percentile(trips, 0.99)}};
 
   // Message rate: 100-byte text frames, one way.
   std::string text(98, 'm');  // "\"mmm...\"": 100 bytes as a JSON string
-  auto start_messages = received_messages.load();
+  sent_messages += messages;
+  child.link->send({{"expect_messages", sent_messages}});
   auto started = Clock::now();
-  for (int i = 0; i < messages; ++i) a->write(text);
-  while (received_messages - start_messages < static_cast<std::uint64_t>(messages)) {
-    std::this_thread::sleep_for(100us);
-  }
+  for (int i = 0; i < messages; ++i) socket->write(text);
+  child.wait_for("received", ++reports);
   result["messages_per_s"] = messages / std::chrono::duration<double>(Clock::now() - started).count();
 
-  // Transaction: a file from tmpfs to tmpfs, digest verified.
   if (file_megabytes > 0) {
-    fs::path root = fs::is_directory("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path();
-    root /= fresh_channel();
-    fs::create_directories(root);
-    {
-      std::ofstream out(root / "in.bin", std::ios::binary);
-      std::vector<char> block(8 << 20);
-      std::mt19937_64 random(1);
-      for (auto& c : block) c = static_cast<char>(random());
-      for (std::uint64_t done = 0; done < (file_megabytes << 20); done += block.size()) {
-        out.write(block.data(), static_cast<std::streamsize>(block.size()));
-      }
-    }
-    auto size = fs::file_size(root / "in.bin");
-    auto writer_future = pair.a->writable("file", Json{{"name", "in.bin"}, {"size", size}});
-    auto reader_future = pair.b->readable("file");
-    auto writer = writer_future.get();
-    auto reader = reader_future.get();
-    reader->save_to(root / "out.bin");
-    auto file_started = Clock::now();
-    writer->send_file(root / "in.bin");
-    reader->wait(600s);
-    writer->wait(60s);
-    double seconds = std::chrono::duration<double>(Clock::now() - file_started).count();
-    result["transaction_mb_s"] = size / seconds / 1e6;
-    fs::remove_all(root);
+    result["transaction_mb_s"] = transaction_mb_s(file_megabytes, 1191);
+    // Past the stack: the same with 2 KiB SCTP packets (loopback carries them).
+    result["transaction_large_packets_mb_s"] = transaction_mb_s(file_megabytes, 2048);
   }
 
-  // Scale: memory and threads with 1, 10, 100 connected pairs.
+  // Scale: memory and threads with 1, 10, 100 connected pairs in this process.
   std::stringstream steps(scale);
   std::string step;
   std::vector<Pair> pairs;

@@ -1,7 +1,9 @@
-// The baseline: raw libwebrtc, two peer connections in one process, one
-// data channel, the same factory settings RTCEngine uses (loopback allowed).
-// Everything is sent from libwebrtc's signaling thread, driven by its own
-// callbacks, so no call hops threads: the stack at its best.
+// The baseline: raw libwebrtc, two processes over loopback, one data channel,
+// the same factory settings RTCEngine uses (loopback allowed). The parent
+// sends; the child (this program again, started by the parent) receives,
+// echoes pings and reports through a socket pair, which also carries the
+// signaling. Everything is sent from libwebrtc's signaling thread, driven by
+// its own callbacks, so no call hops threads: the stack at its best.
 // Prints one JSON object with what the engine benchmark measures too.
 //   raw_baseline [--megabytes N] [--round-trips N] [--messages N]
 #include <api/call/call_factory_interface.h>
@@ -26,8 +28,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include "peer_process.hpp"
+
 using namespace webrtc;
 using SteadyClock = std::chrono::steady_clock;
+using nlohmann::json;
 
 namespace {
 
@@ -40,22 +45,25 @@ struct SetRemoteObserver : SetRemoteDescriptionObserverInterface {
   void OnSetRemoteDescriptionComplete(RTCError error) override { done(error); }
 };
 
-// One side: negotiates straight with the other (no signaling server), and
-// counts or echoes what arrives.
+// One side: negotiates with the other process over the socket pair, and
+// counts or echoes what arrives. Everything here runs on the signaling thread.
 struct Peer : PeerConnectionObserver, DataChannelObserver {
-  Peer* other = nullptr;
+  bench::LineChannel* link = nullptr;
   rtc::scoped_refptr<PeerConnectionInterface> connection;
   rtc::scoped_refptr<DataChannelInterface> channel;
-  std::atomic<std::uint64_t> received_bytes{0};
-  std::atomic<std::uint64_t> received_messages{0};
   std::atomic<bool> open{false};
   bool echo = false;
+
+  // Receiving side: counts, and the totals the sender said to report.
+  std::uint64_t received_bytes = 0, received_messages = 0;
+  std::uint64_t expected_bytes = 0, expected_messages = 0;
 
   // Sending, on the signaling thread only: `remaining` messages of
   // `payload`, keeping libwebrtc's buffer under 8 MiB (RTCEngine's default).
   std::string payload;
   bool binary = true;
   std::uint64_t remaining = 0;
+  std::uint64_t sent_bytes = 0, sent_messages = 0;
   // Ping-pong: when a reply arrives, the next ping goes out at once.
   int pings_left = 0;
   SteadyClock::time_point ping_sent;
@@ -69,13 +77,48 @@ struct Peer : PeerConnectionObserver, DataChannelObserver {
     pumping = true;
     while (remaining > 0 && channel->buffered_amount() <= (8u << 20)) {
       --remaining;
-      channel->Send(DataBuffer(rtc::CopyOnWriteBuffer(payload.data(), payload.size()), binary));
+      send(payload, binary);
     }
     pumping = false;
   }
+  void send(const std::string& bytes, bool as_binary) {
+    sent_bytes += bytes.size();
+    ++sent_messages;
+    channel->Send(DataBuffer(rtc::CopyOnWriteBuffer(bytes.data(), bytes.size()), as_binary));
+  }
   void send_ping() {
     ping_sent = SteadyClock::now();
-    channel->Send(DataBuffer(rtc::CopyOnWriteBuffer(payload.data(), payload.size()), false));
+    send(payload, false);
+  }
+  void report_if_reached() {
+    if (expected_bytes && received_bytes >= expected_bytes) {
+      expected_bytes = 0;
+      link->send({{"received", "bytes"}});
+    }
+    if (expected_messages && received_messages >= expected_messages) {
+      expected_messages = 0;
+      link->send({{"received", "messages"}});
+    }
+  }
+
+  // A line from the other process.
+  void on_line(const json& line) {
+    if (line.contains("sdp")) {
+      on_remote(line["type"] == "offer" ? SdpType::kOffer : SdpType::kAnswer, line["sdp"]);
+    } else if (line.contains("candidate")) {
+      std::unique_ptr<IceCandidateInterface> candidate(CreateIceCandidate(
+          line["mid"], line["index"], line["candidate"].get<std::string>(), nullptr));
+      if (candidate) connection->AddIceCandidate(std::move(candidate), [](RTCError) {});
+    } else if (line.contains("expect_bytes")) {
+      expected_bytes = line["expect_bytes"];
+      report_if_reached();
+    } else if (line.contains("expect_messages")) {
+      expected_messages = line["expect_messages"];
+      report_if_reached();
+    } else if (line.contains("echo")) {
+      echo = line["echo"];
+      link->send({{"echoing", echo}});
+    }
   }
 
   void OnSignalingChange(PeerConnectionInterface::SignalingState) override {}
@@ -92,7 +135,8 @@ struct Peer : PeerConnectionObserver, DataChannelObserver {
   void forward_local() {
     std::string sdp;
     connection->local_description()->ToString(&sdp);
-    other->on_remote(connection->local_description()->GetType(), sdp);
+    bool offer = connection->local_description()->GetType() == SdpType::kOffer;
+    link->send({{"type", offer ? "offer" : "answer"}, {"sdp", sdp}});
   }
   void on_remote(SdpType type, const std::string& sdp) {
     auto observer = rtc::make_ref_counted<SetRemoteObserver>();
@@ -107,9 +151,7 @@ struct Peer : PeerConnectionObserver, DataChannelObserver {
   void OnIceCandidate(const IceCandidateInterface* candidate) override {
     std::string text;
     candidate->ToString(&text);
-    std::unique_ptr<IceCandidateInterface> copy(
-        CreateIceCandidate(candidate->sdp_mid(), candidate->sdp_mline_index(), text, nullptr));
-    other->connection->AddIceCandidate(std::move(copy), [](RTCError) {});
+    link->send({{"candidate", text}, {"mid", candidate->sdp_mid()}, {"index", candidate->sdp_mline_index()}});
   }
   void OnStateChange() override {
     if (channel->state() == DataChannelInterface::kOpen) open = true;
@@ -126,6 +168,7 @@ struct Peer : PeerConnectionObserver, DataChannelObserver {
         pings_done = true;
       }
     }
+    report_if_reached();
   }
   void OnBufferedAmountChange(uint64_t) override { pump(); }
 };
@@ -148,6 +191,16 @@ int main(int argc, char** argv) {
   const std::uint64_t megabytes = arg(argc, argv, "--megabytes", 256);
   const int round_trips = arg(argc, argv, "--round-trips", 2000);
   const int messages = arg(argc, argv, "--messages", 100000);
+  const int channel_fd = arg(argc, argv, "--channel-fd", -1);
+  const bool receiver = channel_fd >= 0;
+  pid_t child = -1;
+  int link_fd = channel_fd;
+  if (!receiver) std::tie(child, link_fd) = bench::spawn_self({"--receiver"});
+  if (link_fd < 0) {
+    std::fprintf(stderr, "raw_baseline: could not start the receiving process\n");
+    return 1;
+  }
+  bench::LineChannel link(link_fd);
 
   rtc::LogMessage::LogToDebug(rtc::LS_NONE);
   rtc::InitializeSSL();
@@ -169,69 +222,91 @@ int main(int argc, char** argv) {
   factory_options.network_ignore_mask = 0;  // loopback, as RTCEngine allows it
   factory->SetOptions(factory_options);
 
-  Peer a, b;
-  a.other = &b;
-  b.other = &a;
+  Peer peer;
+  peer.link = &link;
   PeerConnectionInterface::RTCConfiguration config;
   config.sdp_semantics = SdpSemantics::kUnifiedPlan;
-  a.connection = factory->CreatePeerConnectionOrError(config, PeerConnectionDependencies(&a)).MoveValue();
-  b.connection = factory->CreatePeerConnectionOrError(config, PeerConnectionDependencies(&b)).MoveValue();
+  peer.connection = factory->CreatePeerConnectionOrError(config, PeerConnectionDependencies(&peer)).MoveValue();
 
-  nlohmann::json result{{"program", "raw libwebrtc, one process, sends on the signaling thread"}};
+  // The other process's lines; replies to the sender's questions land here.
+  std::atomic<int> bytes_reports{0}, message_reports{0}, echo_changes{0};
+  std::thread reader([&] {
+    while (auto line = link.receive()) {
+      if (line->contains("received")) {
+        ((*line)["received"] == "bytes" ? bytes_reports : message_reports)++;
+      } else if (line->contains("echoing")) {
+        ++echo_changes;
+      } else {
+        signaling->PostTask([&peer, line = *line] { peer.on_line(line); });
+      }
+    }
+    // The sender is gone: the receiver's work is over.
+    if (receiver) std::_Exit(0);
+  });
+  if (receiver) {
+    reader.join();
+    return 0;
+  }
+  auto wait_for = [](std::atomic<int>& counter, int value) {
+    while (counter < value) std::this_thread::sleep_for(std::chrono::microseconds(100));
+  };
+
+  json result{{"program", "raw libwebrtc, two processes, sends on the signaling thread"}};
   auto open_started = SteadyClock::now();
   signaling->BlockingCall([&] {
     DataChannelInit init;
-    a.channel = a.connection->CreateDataChannelOrError("bench", &init).MoveValue();
-    a.channel->RegisterObserver(&a);
+    peer.channel = peer.connection->CreateDataChannelOrError("bench", &init).MoveValue();
+    peer.channel->RegisterObserver(&peer);
   });
-  while (!a.open || !b.channel) std::this_thread::sleep_for(std::chrono::microseconds(200));
+  while (!peer.open) std::this_thread::sleep_for(std::chrono::microseconds(200));
   result["open_ms"] = std::chrono::duration<double, std::milli>(SteadyClock::now() - open_started).count();
 
-  // Throughput: binary messages of each size, pumped by the sender's callbacks.
+  // Throughput: binary messages of each size, pumped by the sender's
+  // callbacks, timed until the receiver reports having them all.
+  int reports = 0;
   for (std::size_t size : {16u << 10, 64u << 10, 256u << 10}) {
     std::uint64_t total = megabytes << 20;
-    std::uint64_t start_bytes = b.received_bytes;
     auto started = SteadyClock::now();
     signaling->BlockingCall([&] {
-      a.payload.assign(size, 'x');
-      a.binary = true;
-      a.remaining = total / size;
-      a.pump();
+      peer.payload.assign(size, 'x');
+      peer.binary = true;
+      peer.remaining = total / size;
+      link.send({{"expect_bytes", peer.sent_bytes + peer.remaining * size}});
+      peer.pump();
     });
-    while (b.received_bytes - start_bytes < total) std::this_thread::sleep_for(std::chrono::microseconds(100));
+    wait_for(bytes_reports, ++reports);
     double seconds = std::chrono::duration<double>(SteadyClock::now() - started).count();
     result["throughput_mb_s"][std::to_string(size >> 10) + "KiB"] = total / seconds / 1e6;
   }
 
-  // Round trip: 100 bytes to B and back, the next ping sent from the reply's callback.
+  // Round trip: 100 bytes to the receiver and back, the next ping sent from
+  // the reply's callback.
+  link.send({{"echo", true}});
+  wait_for(echo_changes, 1);
   signaling->BlockingCall([&] {
-    b.echo = true;  // read by B's callbacks, so set on their thread
-    a.payload.assign(100, 'p');
-    a.pings_left = round_trips;
-    a.send_ping();
+    peer.payload.assign(100, 'p');
+    peer.pings_left = round_trips;
+    peer.send_ping();
   });
-  while (!a.pings_done) std::this_thread::sleep_for(std::chrono::microseconds(100));
-  auto trips = signaling->BlockingCall([&] {
-    b.echo = false;
-    return a.trips_us;
-  });
+  while (!peer.pings_done) std::this_thread::sleep_for(std::chrono::microseconds(100));
+  link.send({{"echo", false}});
+  wait_for(echo_changes, 2);
+  auto trips = signaling->BlockingCall([&] { return peer.trips_us; });
   result["round_trip_us"] = {{"p50", percentile(trips, 0.5)}, {"p99", percentile(trips, 0.99)}};
 
   // Message rate: 100-byte text messages, one way.
-  auto start_messages = b.received_messages.load();
   auto started = SteadyClock::now();
   signaling->BlockingCall([&] {
-    a.binary = false;
-    a.remaining = static_cast<std::uint64_t>(messages);
-    a.pump();
+    peer.binary = false;
+    peer.remaining = static_cast<std::uint64_t>(messages);
+    link.send({{"expect_messages", peer.sent_messages + peer.remaining}});
+    peer.pump();
   });
-  while (b.received_messages - start_messages < static_cast<std::uint64_t>(messages)) {
-    std::this_thread::sleep_for(std::chrono::microseconds(100));
-  }
+  wait_for(message_reports, 1);
   result["messages_per_s"] = messages / std::chrono::duration<double>(SteadyClock::now() - started).count();
 
   std::printf("%s\n", result.dump().c_str());
-  a.connection->Close();
-  b.connection->Close();
-  return 0;
+  std::fflush(stdout);
+  bench::stop_process(child);
+  std::_Exit(0);
 }

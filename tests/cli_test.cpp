@@ -44,7 +44,9 @@ TEST(Cli, SendsFilesAndFoldersThatArriveIdenticalAndVerified) {
   write_file(source / "single.bin", test_bytes(5'000'000, 3));
 
   Process receiver(channel.command({"receive", target.path().string()}));
-  Process sender(channel.command({"send", (source / "album").string(), (source / "single.bin").string()}));
+  // Larger packets on one side only: the receiver needs no setting.
+  Process sender(channel.command({"--sctp-packet-size", "2048", "send", (source / "album").string(),
+                                  (source / "single.bin").string()}));
   EXPECT_EQ(sender.wait_exit(60s), 0);
   EXPECT_EQ(receiver.wait_exit(60s), 0);
   EXPECT_TRUE(sender.wait_for_line("sent 4 of 4 files", 1s));
@@ -146,6 +148,9 @@ TEST(Cli, MissingFileAndBadOptionsFailWithAClearMessage) {
   Process bad_signal(channel.shell("'" + cli() + "' --signal carrier-pigeon chat 2>&1"));
   EXPECT_EQ(bad_signal.wait_exit(10s), 2);
   EXPECT_TRUE(bad_signal.wait_for_line("not understood", 1s));
+  Process bad_packets(channel.shell("'" + cli() + "' --sctp-packet-size 9000 chat 2>&1"));
+  EXPECT_NE(bad_packets.wait_exit(10s), 0);
+  EXPECT_TRUE(bad_packets.wait_for_line("sctp_packet_size: 9000 is outside 1024..2048", 1s));
 }
 
 TEST(Cli, TransferCodeAuthenticatesAndNamesTheRoom) {

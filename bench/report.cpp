@@ -22,6 +22,14 @@ void row(const char* metric, double engine, double raw, const char* unit, const 
   std::printf("%-34s %12.1f %12.1f %-6s %7.2fx   %s\n", metric, engine, raw, unit, ratio, target);
 }
 
+// The best of the repeated runs, both sides: noise on a shared machine only
+// ever slows a run down.
+void best_row(const char* metric, const json& engine, const json& raw, json& ratios,
+              const std::string& key) {
+  if (!engine.is_number() || !raw.is_number()) return;
+  row(metric, engine.get<double>(), raw.get<double>(), "MB/s", "(best of the runs)", ratios, key);
+}
+
 void only(const char* metric, double engine, const char* unit, const char* target) {
   std::printf("%-34s %12.1f %12s %-6s %8s   %s\n", metric, engine, "-", unit, "", target);
 }
@@ -48,9 +56,18 @@ int main(int argc, char** argv) {
   }
   row("transaction throughput (file)", engine.value("transaction_mb_s", 0.0),
       raw["throughput_mb_s"]["256KiB"], "MB/s", ">= 0.9x raw", ratios, "transaction");
-  row("  same, 2 KiB SCTP packets", engine.value("transaction_large_packets_mb_s", 0.0),
+  row("  same, same-machine settings", engine.value("transaction_same_machine_mb_s", 0.0),
       raw["throughput_mb_s"]["256KiB"], "MB/s", ">= 1.5x raw (stretch)", ratios,
-      "transaction_large_packets");
+      "transaction_same_machine");
+  for (const char* size : {"16KiB", "64KiB", "256KiB"}) {
+    std::string name = std::string("  best, ") + size;
+    best_row(name.c_str(), engine["throughput_best_mb_s"][size], raw["throughput_best_mb_s"][size],
+             ratios, std::string("throughput_best_") + size);
+  }
+  best_row("  best, transaction", engine["transaction_best_mb_s"], raw["throughput_best_mb_s"]["256KiB"],
+           ratios, "transaction_best");
+  best_row("  best, same-machine settings", engine["transaction_same_machine_best_mb_s"],
+           raw["throughput_best_mb_s"]["256KiB"], ratios, "transaction_same_machine_best");
   row("round trip p50 (100 B)", engine["round_trip_us"]["p50"], raw["round_trip_us"]["p50"], "us",
       "<= 1.2x raw", ratios, "round_trip_p50");
   row("round trip p99 (100 B)", engine["round_trip_us"]["p99"], raw["round_trip_us"]["p99"], "us",

@@ -27,7 +27,7 @@ if $smoke; then
   reconnect_args=(--runs 1)
   json="${json%.json}-smoke.json"
 else
-  raw_args=(--megabytes 512 --round-trips 5000 --messages 200000)
+  raw_args=(--megabytes 256 --round-trips 5000 --messages 200000 --repeat 5)
   engine_args=("${raw_args[@]}" --setup-runs 30 --file-megabytes 1024 --scale 1,10,100)
   reconnect_args=(--runs 5)
 fi

@@ -1,6 +1,8 @@
 // Sockets between two real engines over real libwebrtc (loopback only).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <mutex>
 #include <vector>
 
@@ -256,8 +258,36 @@ TEST(Socket, DuplicateAndReservedLabelsAreRefused) {
   EXPECT_THROW(pair.a->socket("RTCEngine-internal").get(), UsageError);
 }
 
+namespace {
+
+// Sends 64 binary messages of about 100 KiB from `from` (on `engine`) to
+// `to`, checks every byte, and returns the average size of the UDP packets
+// the engine sent meanwhile.
+double average_sent_packet(Engine& engine, Socket& from, Received& to) {
+  constexpr int kMessages = 64;
+  auto message_bytes = [](int index) {
+    std::vector<std::uint8_t> bytes(100 * 1024 + index);
+    for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<std::uint8_t>(i * 31 + index);
+    return bytes;
+  };
+  auto already = to.data_count();
+  auto before = engine.stats().get();
+  for (int i = 0; i < kMessages; ++i) from.write_binary(message_bytes(i));
+  EXPECT_TRUE(wait_until([&] { return to.data_count() == already + kMessages; }, 30s));
+  auto after = engine.stats().get();
+  std::lock_guard lock(to.mutex);
+  for (int i = 0; i < kMessages && already + i < to.data.size(); ++i) {
+    EXPECT_EQ(to.data[already + i].bytes(), message_bytes(i)) << i;
+  }
+  return double(after.bytes_sent - before.bytes_sent) / double(after.packets_sent - before.packets_sent);
+}
+
+}  // namespace
+
 // Engine A sends 2048-byte SCTP packets, engine B the default 1191: each side
 // must read the other's, and the counters show the sizes really differ.
+// One direction at a time: the receiver's acknowledgements are small packets.
+// (Payload plus DTLS record overhead, a few small control packets aside.)
 TEST(Socket, LargerSctpPacketsOnOneSideCarryEveryByteBothWays) {
   auto large = rtcengine::test::loopback_options();
   large.sctp_packet_size = 2048;
@@ -266,25 +296,24 @@ TEST(Socket, LargerSctpPacketsOnOneSideCarryEveryByteBothWays) {
   auto at_a = std::make_shared<Received>(), at_b = std::make_shared<Received>();
   at_a->attach(*a);
   at_b->attach(*b);
-  // One direction at a time: the receiver's acknowledgements are small packets.
-  auto average_sent_packet = [](Engine& engine, Socket& from, Received& to) {
-    constexpr int kMessages = 64;
-    auto message_bytes = [](int index) {
-      std::vector<std::uint8_t> bytes(100 * 1024 + index);
-      for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<std::uint8_t>(i * 31 + index);
-      return bytes;
-    };
-    auto before = engine.stats().get();
-    for (int i = 0; i < kMessages; ++i) from.write_binary(message_bytes(i));
-    EXPECT_TRUE(wait_until([&] { return to.data_count() == kMessages; }, 30s));
-    auto after = engine.stats().get();
-    std::lock_guard lock(to.mutex);
-    for (int i = 0; i < kMessages && i < int(to.data.size()); ++i) {
-      EXPECT_EQ(to.data[i].bytes(), message_bytes(i)) << i;
-    }
-    return double(after.bytes_sent - before.bytes_sent) / double(after.packets_sent - before.packets_sent);
-  };
-  // Payload plus DTLS record overhead, a few small control packets aside.
   EXPECT_GT(average_sent_packet(*pair.a, *a, *at_b), 1700);
   EXPECT_LT(average_sent_packet(*pair.b, *b, *at_a), 1300);
+}
+
+// LocalSignaler means both peers are on this machine: the engine picks the
+// same-machine settings (2 KiB packets) unless the user says otherwise.
+TEST(Socket, LocalSignalerPeersUseSameMachineSettingsUnlessToldOtherwise) {
+  auto channel = "same-machine-" + std::to_string(getpid());
+  EngineOptions not_local;
+  not_local.same_machine = false;
+  auto local = Engine::create(std::make_shared<LocalSignaler>(channel));
+  auto told = Engine::create(std::make_shared<LocalSignaler>(channel), not_local);
+  auto first = local->socket("s");
+  auto second = told->socket("s");
+  auto from_local = first.get(), from_told = second.get();
+  auto at_local = std::make_shared<Received>(), at_told = std::make_shared<Received>();
+  at_local->attach(*from_local);
+  at_told->attach(*from_told);
+  EXPECT_GT(average_sent_packet(*local, *from_local, *at_told), 1700);
+  EXPECT_LT(average_sent_packet(*told, *from_told, *at_local), 1300);
 }

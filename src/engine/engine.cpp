@@ -33,8 +33,10 @@ std::shared_ptr<Engine> Engine::create(std::shared_ptr<Signaler> signaler, Engin
   // The user's options win over the signaler's, except that a signaler
   // asking for loopback keeps it (both peers are on one machine then).
   bool signaler_loopback = merged.allow_loopback;
+  auto signaler_same_machine = merged.same_machine;
   merged = std::move(options);
   merged.allow_loopback = merged.allow_loopback || signaler_loopback;
+  if (!merged.same_machine) merged.same_machine = signaler_same_machine;
   merged.validate();
   auto core = std::make_shared<EngineCore>(std::move(signaler), merged);
   std::shared_ptr<Engine> engine(new Engine(core));

@@ -52,8 +52,8 @@ void EngineOptions::validate() const {
                              " is not a range; set both (min <= max) or neither");
   }
   // libwebrtc's DTLS layer reads into a 2 KiB buffer: larger packets are lost.
-  if (sctp_packet_size < 1024 || sctp_packet_size > 2048) {
-    throw InvalidOptionError("sctp_packet_size: " + std::to_string(sctp_packet_size) +
+  if (sctp_packet_size && (*sctp_packet_size < 1024 || *sctp_packet_size > 2048)) {
+    throw InvalidOptionError("sctp_packet_size: " + std::to_string(*sctp_packet_size) +
                              " is outside 1024..2048 bytes");
   }
   if (disconnected_after.count() <= 0) {

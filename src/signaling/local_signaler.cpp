@@ -349,6 +349,7 @@ void LocalSignaler::close() {
 
 void LocalSignaler::contribute_options(EngineOptions& options) const {
   options.allow_loopback = true;
+  options.same_machine = true;
 }
 
 std::string LocalSignaler::id() const { return impl_->id; }

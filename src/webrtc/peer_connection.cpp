@@ -183,7 +183,8 @@ class LibwebrtcPeerConnection final : public PeerConnection,
     auto& runtime = LibwebrtcRuntime::get();
     webrtc::PeerConnectionDependencies deps(this);
     deps.allocator = std::make_unique<EnginePortAllocator>(runtime, config);
-    deps.ice_transport_factory = make_ice_transport_factory(config.sctp_packet_size);
+    deps.ice_transport_factory = make_ice_transport_factory(
+        SctpSettings::for_path(config.sctp_packet_size, config.same_machine));
     auto result = runtime.factory().CreatePeerConnectionOrError(to_rtc_configuration(config),
                                                                 std::move(deps));
     if (!result.ok()) {

@@ -21,40 +21,40 @@ namespace {
 // after the path is back.
 constexpr dcsctp::DurationMs kMaxRetransmitBackoff(500);
 
-// Which packet size each live ICE transport's connection asked for. Entries
+// Which settings each live ICE transport's connection asked for. Entries
 // carry the factory that made them, which removes only its own: a freed
 // transport's address may already belong to a newer connection.
-class PacketSizes {
+class SettingsByTransport {
  public:
-  static PacketSizes& get() {
-    static auto* sizes = new PacketSizes();  // used from libwebrtc threads until exit
-    return *sizes;
+  static SettingsByTransport& get() {
+    static auto* all = new SettingsByTransport();  // used from libwebrtc threads until exit
+    return *all;
   }
 
-  void add(const void* ice_transport, const void* owner, std::size_t size) {
+  void add(const void* ice_transport, const void* owner, SctpSettings settings) {
     std::lock_guard lock(mutex_);
-    sizes_[ice_transport] = {owner, size};
+    settings_[ice_transport] = {owner, settings};
   }
 
   void remove_owner(const void* owner) {
     std::lock_guard lock(mutex_);
-    std::erase_if(sizes_, [owner](const auto& entry) { return entry.second.first == owner; });
+    std::erase_if(settings_, [owner](const auto& entry) { return entry.second.first == owner; });
   }
 
-  std::size_t find(const void* ice_transport) const {
+  SctpSettings find(const void* ice_transport) const {
     std::lock_guard lock(mutex_);
-    auto found = sizes_.find(ice_transport);
-    return found == sizes_.end() ? kDefaultSctpPacketSize : found->second.second;
+    auto found = settings_.find(ice_transport);
+    return found == settings_.end() ? SctpSettings{} : found->second.second;
   }
 
  private:
   mutable std::mutex mutex_;
-  std::map<const void*, std::pair<const void*, std::size_t>> sizes_;
+  std::map<const void*, std::pair<const void*, SctpSettings>> settings_;
 };
 
 class TunedSocketFactory final : public dcsctp::DcSctpSocketFactory {
  public:
-  explicit TunedSocketFactory(std::size_t packet_size) : packet_size_(packet_size) {}
+  explicit TunedSocketFactory(SctpSettings settings) : settings_(settings) {}
 
   std::unique_ptr<dcsctp::DcSctpSocketInterface> Create(
       absl::string_view log_prefix,
@@ -63,12 +63,13 @@ class TunedSocketFactory final : public dcsctp::DcSctpSocketFactory {
       const dcsctp::DcSctpOptions& options) override {
     dcsctp::DcSctpOptions tuned = options;
     tuned.max_timer_backoff_duration = kMaxRetransmitBackoff;
-    tuned.mtu = packet_size_;
+    tuned.mtu = settings_.packet_size;
+    tuned.max_receiver_window_buffer_size = settings_.receive_window;
     return DcSctpSocketFactory::Create(log_prefix, callbacks, std::move(packet_observer), tuned);
   }
 
  private:
-  std::size_t packet_size_;
+  SctpSettings settings_;
 };
 
 class SctpFactory final : public webrtc::SctpTransportFactoryInterface {
@@ -79,10 +80,10 @@ class SctpFactory final : public webrtc::SctpTransportFactoryInterface {
       rtc::PacketTransportInternal* transport) override {
     // libwebrtc runs SCTP over the connection's DTLS transport, always.
     auto* dtls = static_cast<cricket::DtlsTransportInternal*>(transport);
-    auto packet_size = PacketSizes::get().find(dtls->ice_transport());
+    auto settings = SettingsByTransport::get().find(dtls->ice_transport());
     return std::make_unique<webrtc::DcSctpTransport>(
         &network_thread_, transport, webrtc::Clock::GetRealTimeClock(),
-        std::make_unique<TunedSocketFactory>(packet_size));
+        std::make_unique<TunedSocketFactory>(settings));
   }
 
  private:
@@ -91,32 +92,51 @@ class SctpFactory final : public webrtc::SctpTransportFactoryInterface {
 
 class RecordingIceTransportFactory final : public webrtc::IceTransportFactory {
  public:
-  explicit RecordingIceTransportFactory(std::size_t sctp_packet_size)
-      : sctp_packet_size_(sctp_packet_size) {}
-  ~RecordingIceTransportFactory() override { PacketSizes::get().remove_owner(this); }
+  explicit RecordingIceTransportFactory(SctpSettings settings) : settings_(settings) {}
+  ~RecordingIceTransportFactory() override { SettingsByTransport::get().remove_owner(this); }
 
   rtc::scoped_refptr<webrtc::IceTransportInterface> CreateIceTransport(
       const std::string& transport_name, int component, webrtc::IceTransportInit init) override {
     auto transport = default_.CreateIceTransport(transport_name, component, std::move(init));
-    PacketSizes::get().add(transport->internal(), this, sctp_packet_size_);
+    SettingsByTransport::get().add(transport->internal(), this, settings_);
+    if (settings_.udp_receive_buffer > 0) {
+      // Every socket of this transport, now and after ICE restarts.
+      transport->internal()->SetOption(rtc::Socket::OPT_RCVBUF, settings_.udp_receive_buffer);
+    }
     return transport;
   }
 
  private:
   webrtc::DefaultIceTransportFactory default_;
-  std::size_t sctp_packet_size_;
+  SctpSettings settings_;
 };
 
 }  // namespace
+
+SctpSettings SctpSettings::for_path(std::size_t packet_size, bool same_machine) {
+  SctpSettings settings;
+  settings.packet_size = packet_size;
+  if (same_machine) {
+    // On loopback the sender's process outruns the receiver's for moments:
+    // the default 208 KiB UDP buffer overflows, and each drop can cost SCTP a
+    // 400 ms retransmission timeout. A larger buffer ends the drops, but then
+    // SCTP's window grows to the 5 MiB receive window, and Debian's
+    // libwebrtc, built with DCHECKs, checks all outstanding data on every
+    // acknowledgement: 60 % of the CPU at that window. 512 KiB is plenty for
+    // a path with a sub-millisecond round trip.
+    settings.receive_window = 512 * 1024;
+    settings.udp_receive_buffer = 2 * 1024 * 1024;
+  }
+  return settings;
+}
 
 std::unique_ptr<webrtc::SctpTransportFactoryInterface> make_sctp_factory(
     rtc::Thread& network_thread) {
   return std::make_unique<SctpFactory>(network_thread);
 }
 
-std::unique_ptr<webrtc::IceTransportFactory> make_ice_transport_factory(
-    std::size_t sctp_packet_size) {
-  return std::make_unique<RecordingIceTransportFactory>(sctp_packet_size);
+std::unique_ptr<webrtc::IceTransportFactory> make_ice_transport_factory(SctpSettings settings) {
+  return std::make_unique<RecordingIceTransportFactory>(settings);
 }
 
 }  // namespace rtcengine::detail

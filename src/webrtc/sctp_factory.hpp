@@ -12,8 +12,14 @@
 
 namespace rtcengine::detail {
 
-// SCTP's default packet size, safe on any path (libwebrtc's and browsers').
-constexpr std::size_t kDefaultSctpPacketSize = 1191;
+// What one connection's SCTP and UDP sockets use.
+struct SctpSettings {
+  std::size_t packet_size = 1191;  // SCTP's default, safe on any path
+  std::size_t receive_window = 5 * 1024 * 1024;  // libwebrtc's default
+  int udp_receive_buffer = 0;  // 0: the system's default
+
+  static SctpSettings for_path(std::size_t packet_size, bool same_machine);
+};
 
 // One for the whole runtime (PeerConnectionFactoryDependencies::sctp_factory).
 std::unique_ptr<webrtc::SctpTransportFactoryInterface> make_sctp_factory(
@@ -21,8 +27,7 @@ std::unique_ptr<webrtc::SctpTransportFactoryInterface> make_sctp_factory(
 
 // One per peer connection (PeerConnectionDependencies::ice_transport_factory):
 // the SCTP factory sees only the transport it runs on, so the ICE transports
-// made here are how it finds the packet size of their connection.
-std::unique_ptr<webrtc::IceTransportFactory> make_ice_transport_factory(
-    std::size_t sctp_packet_size);
+// made here are how it finds the settings of their connection.
+std::unique_ptr<webrtc::IceTransportFactory> make_ice_transport_factory(SctpSettings settings);
 
 }  // namespace rtcengine::detail

@@ -39,6 +39,7 @@ struct PeerConnectionConfig {
   std::uint16_t port_range_max = 0;
   bool tcp_candidates = false;
   std::size_t sctp_packet_size = 1191;
+  bool same_machine = false;
   std::chrono::milliseconds disconnected_after{2500};
   std::chrono::milliseconds failed_after{5000};
 };

@@ -28,8 +28,8 @@ int main(int argc, char** argv) {
   app.add_option("--ice-policy", options.ice_policy, "all or relay")->check(CLI::IsMember({"all", "relay"}));
   app.add_option("--interface", options.interfaces, "gather ICE candidates only on this interface");
   app.add_option("--sctp-packet-size", options.sctp_packet_size,
-                 "largest packet sent, 1024..2048 bytes (default 1191); larger is faster where the "
-                 "path carries it unfragmented (same machine, jumbo-frame LAN)");
+                 "largest packet sent, 1024..2048 bytes (default 1191, 2048 with local:); larger is "
+                 "faster where the path carries it unfragmented (jumbo-frame LAN)");
   app.add_flag("--verbose,-v", options.verbose, "log what the engine does");
   app.add_option("--secret", options.secret,
                  "shared secret both sides give: signaling is authenticated end to end");

@@ -64,7 +64,7 @@ EnginePtr make_engine(const GlobalOptions& options) {
     engine_options.ice_servers.push_back(parse_ice_server(server));
   }
   engine_options.ice_policy = parse_ice_policy(options.ice_policy);
-  engine_options.sctp_packet_size = options.sctp_packet_size;
+  if (options.sctp_packet_size) engine_options.sctp_packet_size = options.sctp_packet_size;
   engine_options.network_interfaces = options.interfaces;
   if (options.verbose) engine_options.log_level = LogLevel::info;
   return Engine::create(make_signaler(options), engine_options);

@@ -15,7 +15,7 @@ struct GlobalOptions {
   std::string signal_ca;                   // wss:// trust anchor instead of the system's
   std::vector<std::string> ice_servers;    // turn:user:pass@host:port, stun:host:port
   std::string ice_policy = "all";
-  std::size_t sctp_packet_size = 1191;
+  std::size_t sctp_packet_size = 0;  // 0: the engine's default
   std::vector<std::string> interfaces;     // gather only on these
   bool verbose = false;
   std::string secret;  // shared secret: signaling is authenticated end to end

@@ -63,10 +63,16 @@ TEST(TransferFaults, ReceiverKilledAtHalfResumesWhenStartedAgain) {
 
   auto receiver = std::make_unique<Process>(receive);
   Process sender(setup.command({"send", (setup.source / "big.bin").string()}));
+  // The final name may appear only for the whole, verified file. It can
+  // appear a moment before "done" is printed (rename, then report), so what
+  // counts is its size when seen: the rename is atomic.
   bool final_name_too_early = false;
+  auto partial_under_final_name = [&] {
+    return fs::exists(final_path) && size_or_zero(final_path) != kSize;
+  };
   auto deadline = std::chrono::steady_clock::now() + 60s;
   while (size_or_zero(part_path) < kSize / 2 && std::chrono::steady_clock::now() < deadline) {
-    final_name_too_early = final_name_too_early || fs::exists(final_path);
+    final_name_too_early = final_name_too_early || partial_under_final_name();
     std::this_thread::sleep_for(1ms);
   }
   ASSERT_GE(size_or_zero(part_path), kSize / 2) << "the transfer did not reach half";
@@ -78,7 +84,7 @@ TEST(TransferFaults, ReceiverKilledAtHalfResumesWhenStartedAgain) {
   receiver = std::make_unique<Process>(receive);
   while (!receiver->wait_for_line("done big.bin", 10ms)) {
     if (receiver->wait_exit(0ms)) break;
-    final_name_too_early = final_name_too_early || fs::exists(final_path);
+    final_name_too_early = final_name_too_early || partial_under_final_name();
   }
   EXPECT_EQ(receiver->wait_exit(60s), 0);
   EXPECT_EQ(sender.wait_exit(60s), 0);

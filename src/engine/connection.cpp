@@ -178,7 +178,7 @@ PeerConnectionConfig EngineCore::connection_config() const {
   config.port_range_max = options_.port_range_max;
   config.tcp_candidates = options_.tcp_candidates;
   config.same_machine = options_.same_machine.value_or(false);
-  config.sctp_packet_size = options_.sctp_packet_size.value_or(config.same_machine ? 2048 : 1191);
+  config.sctp_packet_size = options_.sctp_packet_size;
   config.disconnected_after = options_.disconnected_after;
   config.failed_after = options_.failed_after;
   return config;

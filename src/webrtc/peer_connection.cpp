@@ -184,7 +184,7 @@ class LibwebrtcPeerConnection final : public PeerConnection,
     webrtc::PeerConnectionDependencies deps(this);
     deps.allocator = std::make_unique<EnginePortAllocator>(runtime, config);
     deps.ice_transport_factory = make_ice_transport_factory(
-        SctpSettings::for_path(config.sctp_packet_size, config.same_machine));
+        SctpSettings::for_path(config.same_machine, config.sctp_packet_size));
     auto result = runtime.factory().CreatePeerConnectionOrError(to_rtc_configuration(config),
                                                                 std::move(deps));
     if (!result.ok()) {

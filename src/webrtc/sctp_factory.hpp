@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 
 #include <api/ice_transport_interface.h>
 #include <api/transport/sctp_transport_factory_interface.h>
@@ -18,7 +19,8 @@ struct SctpSettings {
   std::size_t receive_window = 5 * 1024 * 1024;  // libwebrtc's default
   int udp_receive_buffer = 0;  // 0: the system's default
 
-  static SctpSettings for_path(std::size_t packet_size, bool same_machine);
+  // The settings for a path; `packet_size`, when given, overrides the path's.
+  static SctpSettings for_path(bool same_machine, std::optional<std::size_t> packet_size);
 };
 
 // One for the whole runtime (PeerConnectionFactoryDependencies::sctp_factory).

@@ -38,8 +38,8 @@ struct PeerConnectionConfig {
   std::uint16_t port_range_min = 0;
   std::uint16_t port_range_max = 0;
   bool tcp_candidates = false;
-  std::size_t sctp_packet_size = 1191;
   bool same_machine = false;
+  std::optional<std::size_t> sctp_packet_size;  // unset: chosen by same_machine
   std::chrono::milliseconds disconnected_after{2500};
   std::chrono::milliseconds failed_after{5000};
 };

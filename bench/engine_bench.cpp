@@ -25,8 +25,11 @@
 #include <rtcengine/rtcengine.hpp>
 
 #include "peer_process.hpp"
+#include "statistics.hpp"
 
 using namespace rtcengine;
+using bench::median;
+using bench::percentile;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
@@ -45,11 +48,6 @@ std::string text_arg(int argc, char** argv, const char* name, std::string fallba
     if (std::strcmp(argv[i], name) == 0) return argv[i + 1];
   }
   return fallback;
-}
-
-double percentile(std::vector<double> values, double fraction) {
-  std::sort(values.begin(), values.end());
-  return values[static_cast<std::size_t>(fraction * (values.size() - 1))];
 }
 
 std::string fresh_channel() { return "bench-" + std::to_string(std::random_device{}()); }
@@ -139,7 +137,7 @@ int serve(const std::string& channel, int link_fd, bool same_machine, const fs::
   return 0;
 }
 
-// A child started by `spawn_peer`, and the lines it sends.
+// A child started by `bench::spawn_self`, and the lines it sends.
 struct ServingPeer {
   pid_t pid = -1;
   std::unique_ptr<bench::LineChannel> link;
@@ -187,38 +185,38 @@ struct ServingPeer {
   }
 };
 
-double median_of(std::vector<double> values) { return percentile(std::move(values), 0.5); }
-
-// Transaction: a file from tmpfs to tmpfs in the other process, digest
-// verified, timed until the receiver has it saved. `same_machine` false
-// gives the stack's own settings, as the raw baseline has them.
-double transaction_mb_s(std::uint64_t file_megabytes, bool same_machine) {
-  fs::path root = fs::is_directory("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path();
-  root /= fresh_channel();
-  fs::create_directories(root);
-  {
-    std::ofstream out(root / "in.bin", std::ios::binary);
-    std::vector<char> block(8 << 20);
-    std::mt19937_64 random(1);
-    for (auto& c : block) c = static_cast<char>(random());
-    for (std::uint64_t done = 0; done < (file_megabytes << 20); done += block.size()) {
-      out.write(block.data(), static_cast<std::streamsize>(block.size()));
-    }
+// Writes `megabytes` of random bytes to `path`.
+void write_input_file(const fs::path& path, std::uint64_t megabytes) {
+  std::ofstream out(path, std::ios::binary);
+  std::vector<char> block(8 << 20);
+  std::mt19937_64 random(1);
+  for (auto& c : block) c = static_cast<char>(random());
+  for (std::uint64_t done = 0; done < (megabytes << 20); done += block.size()) {
+    out.write(block.data(), static_cast<std::streamsize>(block.size()));
   }
+}
+
+// Transaction: `input` sent to the other process, which saves it in a fresh
+// folder beside it (tmpfs to tmpfs, digest verified, nothing to resume
+// from); timed until the receiver has it saved. `same_machine` false gives
+// the stack's own settings, as the raw baseline has them.
+double transaction_mb_s(const fs::path& input, bool same_machine) {
   auto channel = fresh_channel();
-  ServingPeer child({"--serve", channel, "--save-to", (root / "out.bin").string(),
+  auto folder = input.parent_path() / channel;
+  fs::create_directories(folder);
+  ServingPeer child({"--serve", channel, "--save-to", (folder / "out.bin").string(),
                      "--same-machine", same_machine ? "1" : "0"});
   EngineOptions options;
   options.same_machine = same_machine;
   auto engine = Engine::create(std::make_shared<LocalSignaler>(channel), options);
-  auto size = fs::file_size(root / "in.bin");
-  auto writer = engine->writable("file", Json{{"name", "in.bin"}, {"size", size}}).get();
+  auto size = fs::file_size(input);
+  auto writer = engine->writable("file", Json{{"name", input.filename().string()}, {"size", size}}).get();
   auto started = Clock::now();
-  writer->send_file(root / "in.bin");
+  writer->send_file(input);
   bool saved = child.wait_for("saved", 1);
   double seconds = std::chrono::duration<double>(Clock::now() - started).count();
   bool complete = saved && child.last("saved")["saved"] == true;
-  fs::remove_all(root);
+  fs::remove_all(folder);
   return complete ? size / seconds / 1e6 : 0;
 }
 
@@ -252,7 +250,7 @@ int main(int argc, char** argv) {
     }
     setups.push_back(std::chrono::duration<double, std::milli>(Clock::now() - started).count());
   }
-  result["setup_ms"] = {{"p50", median_of(setups)}, {"p99", percentile(setups, 0.99)},
+  result["setup_ms"] = {{"p50", median(setups)}, {"p99", percentile(setups, 0.99)},
                         {"runs", setup_runs}};
 
   auto channel = fresh_channel();
@@ -282,7 +280,7 @@ int main(int argc, char** argv) {
       runs.push_back(count * payload.size() / seconds / 1e6);
     }
     auto key = std::to_string(size >> 10) + "KiB";
-    result["throughput_mb_s"][key] = median_of(runs);
+    result["throughput_mb_s"][key] = median(runs);
     result["throughput_best_mb_s"][key] = *std::max_element(runs.begin(), runs.end());
     result["throughput_runs_mb_s"][key] = runs;
   }
@@ -300,7 +298,7 @@ int main(int argc, char** argv) {
     }
     trips.push_back(std::chrono::duration<double, std::micro>(Clock::now() - started).count());
   }
-  result["round_trip_us"] = {{"p50", median_of(trips)}, {"p99", percentile(trips, 0.99)}};
+  result["round_trip_us"] = {{"p50", median(trips)}, {"p99", percentile(trips, 0.99)}};
 
   // Message rate: 100-byte text frames, one way.
   std::string text(98, 'm');  // "\"mmm...\"": 100 bytes as a JSON string
@@ -312,14 +310,19 @@ int main(int argc, char** argv) {
   result["messages_per_s"] = messages / std::chrono::duration<double>(Clock::now() - started).count();
 
   if (file_megabytes > 0) {
+    fs::path root = fs::is_directory("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path();
+    root /= fresh_channel();
+    fs::create_directories(root);
+    write_input_file(root / "in.bin", file_megabytes);
     std::vector<double> stack_settings, same_machine;
     for (int run = 0; run < repeat; ++run) {
-      stack_settings.push_back(transaction_mb_s(file_megabytes, false));
+      stack_settings.push_back(transaction_mb_s(root / "in.bin", false));
       // Past the stack: LocalSignaler's own choice, the same-machine settings.
-      same_machine.push_back(transaction_mb_s(file_megabytes, true));
+      same_machine.push_back(transaction_mb_s(root / "in.bin", true));
     }
-    result["transaction_mb_s"] = median_of(stack_settings);
-    result["transaction_same_machine_mb_s"] = median_of(same_machine);
+    fs::remove_all(root);
+    result["transaction_mb_s"] = median(stack_settings);
+    result["transaction_same_machine_mb_s"] = median(same_machine);
     result["transaction_best_mb_s"] = *std::max_element(stack_settings.begin(), stack_settings.end());
     result["transaction_same_machine_best_mb_s"] =
         *std::max_element(same_machine.begin(), same_machine.end());

@@ -29,10 +29,13 @@
 #include <nlohmann/json.hpp>
 
 #include "peer_process.hpp"
+#include "statistics.hpp"
 
 using namespace webrtc;
 using SteadyClock = std::chrono::steady_clock;
 using nlohmann::json;
+using bench::median;
+using bench::percentile;
 
 namespace {
 
@@ -173,11 +176,6 @@ struct Peer : PeerConnectionObserver, DataChannelObserver {
   void OnBufferedAmountChange(uint64_t) override { pump(); }
 };
 
-double percentile(std::vector<double> values, double fraction) {
-  std::sort(values.begin(), values.end());
-  return values[static_cast<std::size_t>(fraction * (values.size() - 1))];
-}
-
 int arg(int argc, char** argv, const char* name, int fallback) {
   for (int i = 1; i + 1 < argc; ++i) {
     if (std::strcmp(argv[i], name) == 0) return std::atoi(argv[i + 1]);
@@ -282,7 +280,7 @@ int main(int argc, char** argv) {
       runs.push_back(total / std::chrono::duration<double>(SteadyClock::now() - started).count() / 1e6);
     }
     auto key = std::to_string(size >> 10) + "KiB";
-    result["throughput_mb_s"][key] = percentile(runs, 0.5);
+    result["throughput_mb_s"][key] = median(runs);
     result["throughput_best_mb_s"][key] = *std::max_element(runs.begin(), runs.end());
     result["throughput_runs_mb_s"][key] = runs;
   }
@@ -300,7 +298,7 @@ int main(int argc, char** argv) {
   link.send({{"echo", false}});
   wait_for(echo_changes, 2);
   auto trips = signaling->BlockingCall([&] { return peer.trips_us; });
-  result["round_trip_us"] = {{"p50", percentile(trips, 0.5)}, {"p99", percentile(trips, 0.99)}};
+  result["round_trip_us"] = {{"p50", median(trips)}, {"p99", percentile(trips, 0.99)}};
 
   // Message rate: 100-byte text messages, one way.
   auto started = SteadyClock::now();

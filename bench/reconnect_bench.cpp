@@ -27,6 +27,8 @@
 
 #include <rtcengine/rtcengine.hpp>
 
+#include "statistics.hpp"
+
 using namespace rtcengine;
 using namespace std::chrono_literals;
 
@@ -157,11 +159,6 @@ class Reports {
   std::string buffer_;
 };
 
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values[(values.size() - 1) / 2];
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -226,7 +223,7 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_for(500ms);
     }
     if (reconnect_ms.empty()) continue;
-    result["reconnect_ms"][cut] = {{"p50", median(reconnect_ms)},
+    result["reconnect_ms"][cut] = {{"p50", bench::median(reconnect_ms)},
                                    {"max", *std::max_element(reconnect_ms.begin(), reconnect_ms.end())},
                                    {"each", reconnect_ms},
                                    {"failed_after", failed_after_ms},

@@ -2,7 +2,6 @@
 // object each, in that order, on stdin; the last is optional) and prints one
 // table with ratios and targets, then writes all three plus the derived
 // figures as JSON to the path given.
-#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -10,6 +9,8 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "statistics.hpp"
 
 using nlohmann::json;
 
@@ -32,12 +33,6 @@ void best_row(const char* metric, const json& engine, const json& raw, json& rat
 
 void only(const char* metric, double engine, const char* unit, const char* target) {
   std::printf("%-34s %12.1f %12s %-6s %8s   %s\n", metric, engine, "-", unit, "", target);
-}
-
-double median(std::vector<double> values) {
-  if (values.empty()) return -1;
-  std::sort(values.begin(), values.end());
-  return values[(values.size() - 1) / 2];
 }
 
 }  // namespace
@@ -99,7 +94,8 @@ int main(int argc, char** argv) {
     // "connected" again comes first (its p50 is shown for the diagnosis).
     for (const auto& [cut, numbers] : reconnect["reconnect_ms"].items()) {
       std::string name = "reconnect after " + cut + " restored, p50 / max";
-      double connected = median(numbers["state_connected_after"].get<std::vector<double>>());
+      auto connected_after = numbers["state_connected_after"].get<std::vector<double>>();
+      double connected = connected_after.empty() ? -1 : bench::median(connected_after);
       std::printf("%-40s %6.0f / %.0f ms (runs: %zu; state connected after %.0f ms)   target <= 1000 ms\n",
                   name.c_str(), numbers["p50"].get<double>(), numbers["max"].get<double>(),
                   numbers["each"].size(), connected);

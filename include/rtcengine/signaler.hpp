@@ -27,11 +27,14 @@ class Signaler {
   using ErrorHandler = std::function<void(const Error& error)>;
   using ListenerId = std::uint64_t;
 
-  // Messages kept while their type has no handler, and the largest
-  // incoming message accepted; beyond either the message is refused
+  // Messages kept while their type has no handler (by count, and by the
+  // memory they hold once parsed), the largest incoming message accepted,
+  // and how deep it may nest; beyond any of these the message is refused
   // with an error, never silently.
   static constexpr std::size_t kMaxKeptMessages = 4096;
+  static constexpr std::size_t kMaxKeptBytes = 8 << 20;
   static constexpr std::size_t kMaxMessageBytes = 1 << 20;
+  static constexpr std::size_t kMaxMessageDepth = 64;
 
   Signaler();
   virtual ~Signaler();

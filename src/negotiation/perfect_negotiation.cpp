@@ -7,6 +7,9 @@ namespace {
 
 using nlohmann::json;
 
+// A peer has a few dozen candidates; more before its description is hostile.
+constexpr std::size_t kMaxPendingCandidates = 256;
+
 std::string describe(const json& value) { return value.dump().substr(0, 120); }
 
 bool is_known_description_type(const std::string& type) {
@@ -116,6 +119,11 @@ void PerfectNegotiation::on_remote_candidate(const json& candidate) {
     parsed.username_fragment = candidate["usernameFragment"].get<std::string>();
   }
   if (!connection_.has_remote_description()) {
+    if (pending_candidates_.size() >= kMaxPendingCandidates) {
+      report_("ignored an ICE candidate: " + std::to_string(kMaxPendingCandidates) +
+              " are already waiting for the peer's description");
+      return;
+    }
     pending_candidates_.push_back({std::move(parsed), ignore_offer_});
     return;
   }

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "rtcengine/options.hpp"
+#include "util/json_limits.hpp"
 
 namespace rtcengine {
 
@@ -20,8 +21,13 @@ struct Signaler::State {
   ListenerId next_listener = 1;
   std::map<ListenerId, ReadyHandler> ready_listeners;
   std::map<std::string, MessageHandler> handlers;
-  std::map<std::string, std::deque<Json>> kept;
+  struct Kept {
+    Json message;
+    std::size_t bytes;
+  };
+  std::map<std::string, std::deque<Kept>> kept;
   std::size_t kept_count = 0;
+  std::size_t kept_bytes = 0;
   ErrorHandler error_handler;
 };
 
@@ -61,7 +67,7 @@ void Signaler::set_ready(bool ready) {
 
 void Signaler::on(const std::string& type, MessageHandler handler) {
   std::lock_guard delivery(state_->delivery);
-  std::deque<Json> kept;
+  std::deque<State::Kept> kept;
   {
     std::lock_guard lock(state_->mutex);
     state_->handlers[type] = handler;
@@ -69,9 +75,10 @@ void Signaler::on(const std::string& type, MessageHandler handler) {
       kept = std::move(it->second);
       state_->kept.erase(it);
       state_->kept_count -= kept.size();
+      for (const auto& entry : kept) state_->kept_bytes -= entry.bytes;
     }
   }
-  for (auto& message : kept) handler(message);
+  for (auto& entry : kept) handler(entry.message);
 }
 
 void Signaler::off(const std::string& type) {
@@ -95,10 +102,16 @@ void Signaler::report_error(const Error& error) {
 }
 
 void Signaler::receive(const Json& message) {
+  auto shape = detail::measure_json(message);
+  if (shape.depth > kMaxMessageDepth) {
+    report_error(ProtocolError("signaling message nested deeper than " +
+                               std::to_string(kMaxMessageDepth) + " levels was ignored"));
+    return;
+  }
   if (!message.is_object() || !message.contains("type") || !message["type"].is_string()) {
     report_error(ProtocolError(
         "signaling message without a string \"type\" field was ignored: " +
-        message.dump().substr(0, 200)));
+        message.dump(-1, ' ', false, Json::error_handler_t::replace).substr(0, 200)));
     return;
   }
   const auto& type = message["type"].get_ref<const std::string&>();
@@ -108,11 +121,11 @@ void Signaler::receive(const Json& message) {
     std::lock_guard lock(state_->mutex);
     if (auto it = state_->handlers.find(type); it != state_->handlers.end()) {
       handler = it->second;
-    } else if (state_->kept_count >= kMaxKeptMessages) {
-      handler = nullptr;
-    } else {
-      state_->kept[type].push_back(message);
+    } else if (state_->kept_count < kMaxKeptMessages &&
+               state_->kept_bytes + shape.bytes <= kMaxKeptBytes) {
+      state_->kept[type].push_back({message, shape.bytes});
       ++state_->kept_count;
+      state_->kept_bytes += shape.bytes;
       return;
     }
   }
@@ -121,8 +134,9 @@ void Signaler::receive(const Json& message) {
     return;
   }
   report_error(ProtocolError("signaling message of type \"" + type.substr(0, 100) +
-                             "\" dropped: " + std::to_string(kMaxKeptMessages) +
-                             " messages are already waiting for handlers"));
+                             "\" dropped: messages waiting for handlers already hold " +
+                             std::to_string(kMaxKeptMessages) + " messages or " +
+                             std::to_string(kMaxKeptBytes) + " bytes"));
 }
 
 void Signaler::receive_text(std::string_view text) {
@@ -132,13 +146,13 @@ void Signaler::receive_text(std::string_view text) {
                                std::to_string(kMaxMessageBytes) + " bytes"));
     return;
   }
-  Json message = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (message.is_discarded()) {
-    report_error(ProtocolError("signaling message is not valid JSON and was ignored: " +
+  auto parsed = detail::parse_untrusted_json(text, kMaxMessageDepth);
+  if (!parsed.error.empty()) {
+    report_error(ProtocolError("signaling message ignored because " + parsed.error + ": " +
                                std::string(text.substr(0, 200))));
     return;
   }
-  receive(message);
+  receive(parsed.value);
 }
 
 }  // namespace rtcengine

@@ -1,9 +1,13 @@
 #include "socket/inbox.hpp"
 
+#include "util/json_limits.hpp"
+
 namespace rtcengine::detail {
 
 std::size_t Inbox::size_of(const Message& message) {
-  return message.is_binary() ? message.bytes().size() : 64;
+  // What a JSON frame holds once parsed, not its text size: nested arrays
+  // take ~30 times their text.
+  return message.is_binary() ? message.bytes().size() : measure_json(message.json()).bytes;
 }
 
 bool Inbox::push(const Key& key, Message message) {
@@ -18,7 +22,7 @@ bool Inbox::push(const Key& key, Message message) {
   if (kept_.size() >= kMaxKeptFrames || kept_bytes_ + size > kMaxKeptBytes) return false;
   kept_bytes_ += size;
   ++kept_per_key_[key];
-  kept_.push_back({key, std::move(message)});
+  kept_.push_back({key, std::move(message), size});
   return true;
 }
 
@@ -32,7 +36,7 @@ void Inbox::set_handler(const Key& key, Deliver deliver) {
   std::deque<Kept> mine;
   for (auto it = kept_.begin(); it != kept_.end();) {
     if (it->key == key) {
-      kept_bytes_ -= size_of(it->message);
+      kept_bytes_ -= it->bytes;
       mine.push_back(std::move(*it));
       it = kept_.erase(it);
     } else {

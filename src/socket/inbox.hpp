@@ -39,6 +39,7 @@ class Inbox {
   struct Kept {
     Key key;
     Message message;
+    std::size_t bytes;
   };
   static std::size_t size_of(const Message& message);
 

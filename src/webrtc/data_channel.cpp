@@ -4,8 +4,9 @@
 namespace rtcengine::detail {
 
 LibwebrtcDataChannel::LibwebrtcDataChannel(
-    rtc::scoped_refptr<webrtc::DataChannelInterface> channel)
-    : channel_(std::move(channel)) {}
+    rtc::scoped_refptr<webrtc::DataChannelInterface> channel,
+    std::shared_ptr<const SctpSendQueue> send_queue)
+    : channel_(std::move(channel)), send_queue_(std::move(send_queue)) {}
 
 LibwebrtcDataChannel::~LibwebrtcDataChannel() {
   if (observing_) channel_->UnregisterObserver();
@@ -42,6 +43,10 @@ bool LibwebrtcDataChannel::send(const std::uint8_t* data, std::size_t size, bool
 
 std::uint64_t LibwebrtcDataChannel::buffered_amount() const {
   return channel_->buffered_amount();
+}
+
+std::uint64_t LibwebrtcDataChannel::transport_queued_amount() const {
+  return send_queue_ ? send_queue_->queued_bytes(channel_->id()) : 0;
 }
 
 void LibwebrtcDataChannel::close() { channel_->Close(); }

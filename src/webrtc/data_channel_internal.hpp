@@ -4,12 +4,14 @@
 #include <api/data_channel_interface.h>
 
 #include "webrtc/data_channel.hpp"
+#include "webrtc/sctp_send_queue.hpp"
 
 namespace rtcengine::detail {
 
 class LibwebrtcDataChannel final : public DataChannel, private webrtc::DataChannelObserver {
  public:
-  explicit LibwebrtcDataChannel(rtc::scoped_refptr<webrtc::DataChannelInterface> channel);
+  LibwebrtcDataChannel(rtc::scoped_refptr<webrtc::DataChannelInterface> channel,
+                       std::shared_ptr<const SctpSendQueue> send_queue);
   ~LibwebrtcDataChannel() override;
 
   std::string label() const override;
@@ -20,6 +22,7 @@ class LibwebrtcDataChannel final : public DataChannel, private webrtc::DataChann
   void clear_callbacks() override;
   bool send(const std::uint8_t* data, std::size_t size, bool binary) override;
   std::uint64_t buffered_amount() const override;
+  std::uint64_t transport_queued_amount() const override;
   void close() override;
   SocketStats stats() const override;
 
@@ -29,6 +32,7 @@ class LibwebrtcDataChannel final : public DataChannel, private webrtc::DataChann
   void OnBufferedAmountChange(uint64_t sent_data_size) override;
 
   rtc::scoped_refptr<webrtc::DataChannelInterface> channel_;
+  std::shared_ptr<const SctpSendQueue> send_queue_;
   Callbacks callbacks_;
   bool observing_ = false;
   bool announced_open_ = false;

@@ -183,8 +183,9 @@ class LibwebrtcPeerConnection final : public PeerConnection,
     auto& runtime = LibwebrtcRuntime::get();
     webrtc::PeerConnectionDependencies deps(this);
     deps.allocator = std::make_unique<EnginePortAllocator>(runtime, config);
+    send_queue_ = std::make_shared<SctpSendQueue>(runtime.network_thread());
     deps.ice_transport_factory = make_ice_transport_factory(
-        SctpSettings::for_path(config.same_machine, config.sctp_packet_size));
+        SctpSettings::for_path(config.same_machine, config.sctp_packet_size), send_queue_);
     auto result = runtime.factory().CreatePeerConnectionOrError(to_rtc_configuration(config),
                                                                 std::move(deps));
     if (!result.ok()) {
@@ -274,7 +275,7 @@ class LibwebrtcPeerConnection final : public PeerConnection,
     if (!result.ok()) {
       throw Error("could not create data channel \"" + label + "\": " + result.error().message());
     }
-    return std::make_shared<LibwebrtcDataChannel>(result.MoveValue());
+    return std::make_shared<LibwebrtcDataChannel>(result.MoveValue(), send_queue_);
   }
 
   void get_stats(std::function<void(ConnectionStats)> done) override {
@@ -306,11 +307,16 @@ class LibwebrtcPeerConnection final : public PeerConnection,
 
   bool active() const { return !closed_; }
 
-  void OnSignalingChange(webrtc::PeerConnectionInterface::SignalingState) override {}
+  void OnSignalingChange(webrtc::PeerConnectionInterface::SignalingState) override {
+    if (active() && pc_ && callbacks_.on_signaling_state) {
+      callbacks_.on_signaling_state(signaling_state());
+    }
+  }
 
   void OnDataChannel(rtc::scoped_refptr<webrtc::DataChannelInterface> channel) override {
     if (active() && callbacks_.on_data_channel) {
-      callbacks_.on_data_channel(std::make_shared<LibwebrtcDataChannel>(std::move(channel)));
+      callbacks_.on_data_channel(
+          std::make_shared<LibwebrtcDataChannel>(std::move(channel), send_queue_));
     }
   }
 
@@ -342,6 +348,7 @@ class LibwebrtcPeerConnection final : public PeerConnection,
 
   Callbacks callbacks_;
   std::shared_ptr<bool> alive_;
+  std::shared_ptr<SctpSendQueue> send_queue_;
   bool closed_ = false;
   rtc::scoped_refptr<webrtc::PeerConnectionInterface> pc_;
 };

@@ -24,6 +24,7 @@ class PeerConnection {
     std::function<void()> on_gathering_complete;
     std::function<void(PeerState)> on_state;
     std::function<void(std::shared_ptr<DataChannel>)> on_data_channel;
+    std::function<void(SignalingState)> on_signaling_state;
   };
 
   // Throws rtcengine::Error when libwebrtc refuses the configuration.

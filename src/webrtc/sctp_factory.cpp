@@ -21,40 +21,48 @@ namespace {
 // after the path is back.
 constexpr dcsctp::DurationMs kMaxRetransmitBackoff(500);
 
-// Which settings each live ICE transport's connection asked for. Entries
-// carry the factory that made them, which removes only its own: a freed
-// transport's address may already belong to a newer connection.
-class SettingsByTransport {
+// What a connection asked of its SCTP transport: settings, and the send
+// queue view to hand its socket to.
+struct ConnectionSctp {
+  SctpSettings settings;
+  std::shared_ptr<SctpSendQueue> send_queue;
+};
+
+// Each live ICE transport's connection. Entries carry the factory that made
+// them, which removes only its own: a freed transport's address may already
+// belong to a newer connection.
+class SctpByTransport {
  public:
-  static SettingsByTransport& get() {
-    static auto* all = new SettingsByTransport();  // used from libwebrtc threads until exit
+  static SctpByTransport& get() {
+    static auto* all = new SctpByTransport();  // used from libwebrtc threads until exit
     return *all;
   }
 
-  void add(const void* ice_transport, const void* owner, SctpSettings settings) {
+  void add(const void* ice_transport, const void* owner, ConnectionSctp sctp) {
     std::lock_guard lock(mutex_);
-    settings_[ice_transport] = {owner, settings};
+    entries_[ice_transport] = {owner, std::move(sctp)};
   }
 
   void remove_owner(const void* owner) {
     std::lock_guard lock(mutex_);
-    std::erase_if(settings_, [owner](const auto& entry) { return entry.second.first == owner; });
+    std::erase_if(entries_, [owner](const auto& entry) { return entry.second.first == owner; });
   }
 
-  SctpSettings find(const void* ice_transport) const {
+  ConnectionSctp find(const void* ice_transport) const {
     std::lock_guard lock(mutex_);
-    auto found = settings_.find(ice_transport);
-    return found == settings_.end() ? SctpSettings{} : found->second.second;
+    auto found = entries_.find(ice_transport);
+    return found == entries_.end() ? ConnectionSctp{} : found->second.second;
   }
 
  private:
   mutable std::mutex mutex_;
-  std::map<const void*, std::pair<const void*, SctpSettings>> settings_;
+  std::map<const void*, std::pair<const void*, ConnectionSctp>> entries_;
 };
 
 class TunedSocketFactory final : public dcsctp::DcSctpSocketFactory {
  public:
-  explicit TunedSocketFactory(SctpSettings settings) : settings_(settings) {}
+  explicit TunedSocketFactory(ConnectionSctp sctp)
+      : settings_(sctp.settings), send_queue_(std::move(sctp.send_queue)) {}
 
   std::unique_ptr<dcsctp::DcSctpSocketInterface> Create(
       absl::string_view log_prefix,
@@ -65,11 +73,14 @@ class TunedSocketFactory final : public dcsctp::DcSctpSocketFactory {
     tuned.max_timer_backoff_duration = kMaxRetransmitBackoff;
     tuned.mtu = settings_.packet_size;
     tuned.max_receiver_window_buffer_size = settings_.receive_window;
-    return DcSctpSocketFactory::Create(log_prefix, callbacks, std::move(packet_observer), tuned);
+    return observe_send_queue(
+        DcSctpSocketFactory::Create(log_prefix, callbacks, std::move(packet_observer), tuned),
+        send_queue_);
   }
 
  private:
   SctpSettings settings_;
+  std::shared_ptr<SctpSendQueue> send_queue_;
 };
 
 class SctpFactory final : public webrtc::SctpTransportFactoryInterface {
@@ -80,10 +91,10 @@ class SctpFactory final : public webrtc::SctpTransportFactoryInterface {
       rtc::PacketTransportInternal* transport) override {
     // libwebrtc runs SCTP over the connection's DTLS transport, always.
     auto* dtls = static_cast<cricket::DtlsTransportInternal*>(transport);
-    auto settings = SettingsByTransport::get().find(dtls->ice_transport());
+    auto sctp = SctpByTransport::get().find(dtls->ice_transport());
     return std::make_unique<webrtc::DcSctpTransport>(
         &network_thread_, transport, webrtc::Clock::GetRealTimeClock(),
-        std::make_unique<TunedSocketFactory>(settings));
+        std::make_unique<TunedSocketFactory>(std::move(sctp)));
   }
 
  private:
@@ -92,23 +103,23 @@ class SctpFactory final : public webrtc::SctpTransportFactoryInterface {
 
 class RecordingIceTransportFactory final : public webrtc::IceTransportFactory {
  public:
-  explicit RecordingIceTransportFactory(SctpSettings settings) : settings_(settings) {}
-  ~RecordingIceTransportFactory() override { SettingsByTransport::get().remove_owner(this); }
+  explicit RecordingIceTransportFactory(ConnectionSctp sctp) : sctp_(std::move(sctp)) {}
+  ~RecordingIceTransportFactory() override { SctpByTransport::get().remove_owner(this); }
 
   rtc::scoped_refptr<webrtc::IceTransportInterface> CreateIceTransport(
       const std::string& transport_name, int component, webrtc::IceTransportInit init) override {
     auto transport = default_.CreateIceTransport(transport_name, component, std::move(init));
-    SettingsByTransport::get().add(transport->internal(), this, settings_);
-    if (settings_.udp_receive_buffer > 0) {
+    SctpByTransport::get().add(transport->internal(), this, sctp_);
+    if (sctp_.settings.udp_receive_buffer > 0) {
       // Every socket of this transport, now and after ICE restarts.
-      transport->internal()->SetOption(rtc::Socket::OPT_RCVBUF, settings_.udp_receive_buffer);
+      transport->internal()->SetOption(rtc::Socket::OPT_RCVBUF, sctp_.settings.udp_receive_buffer);
     }
     return transport;
   }
 
  private:
   webrtc::DefaultIceTransportFactory default_;
-  SctpSettings settings_;
+  ConnectionSctp sctp_;
 };
 
 }  // namespace
@@ -137,8 +148,10 @@ std::unique_ptr<webrtc::SctpTransportFactoryInterface> make_sctp_factory(
   return std::make_unique<SctpFactory>(network_thread);
 }
 
-std::unique_ptr<webrtc::IceTransportFactory> make_ice_transport_factory(SctpSettings settings) {
-  return std::make_unique<RecordingIceTransportFactory>(settings);
+std::unique_ptr<webrtc::IceTransportFactory> make_ice_transport_factory(
+    SctpSettings settings, std::shared_ptr<SctpSendQueue> send_queue) {
+  return std::make_unique<RecordingIceTransportFactory>(
+      ConnectionSctp{settings, std::move(send_queue)});
 }
 
 }  // namespace rtcengine::detail

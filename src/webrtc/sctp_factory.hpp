@@ -11,6 +11,8 @@
 #include <api/transport/sctp_transport_factory_interface.h>
 #include <rtc_base/thread.h>
 
+#include "webrtc/sctp_send_queue.hpp"
+
 namespace rtcengine::detail {
 
 // What one connection's SCTP and UDP sockets use.
@@ -30,6 +32,8 @@ std::unique_ptr<webrtc::SctpTransportFactoryInterface> make_sctp_factory(
 // One per peer connection (PeerConnectionDependencies::ice_transport_factory):
 // the SCTP factory sees only the transport it runs on, so the ICE transports
 // made here are how it finds the settings of their connection.
-std::unique_ptr<webrtc::IceTransportFactory> make_ice_transport_factory(SctpSettings settings);
+// `send_queue` learns the connection's SCTP socket.
+std::unique_ptr<webrtc::IceTransportFactory> make_ice_transport_factory(
+    SctpSettings settings, std::shared_ptr<SctpSendQueue> send_queue);
 
 }  // namespace rtcengine::detail

@@ -81,6 +81,12 @@ struct EngineOptions {
   std::chrono::milliseconds ice_restart_backoff_initial{500};
   std::chrono::milliseconds ice_restart_backoff_max{4000};
 
+  // Use RTCEngine's protocol extensions (close handshake, transfer digest,
+  // confirmations and resume; docs/protocol.md) with a peer that announces
+  // them too. Off: this engine announces nothing and speaks exactly
+  // rtc-engine 1.0.0-beta.2's protocol, as a browser running it would.
+  bool protocol_extensions = true;
+
   LogLevel log_level = LogLevel::none;
 
   // A secret both peers know (never sent). When set, role seeds and

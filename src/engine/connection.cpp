@@ -1,15 +1,22 @@
 // Signaling, roles, sessions, automatic ICE restart and the public state.
 #include "engine/engine_core.hpp"
 #include "negotiation/seed_source.hpp"
+#include "util/json_limits.hpp"
 #include "util/log.hpp"
 #include "webrtc/runtime.hpp"
 
 namespace rtcengine::detail {
 namespace {
 
+// Negotiation messages that arrive before their connection exists: a few
+// descriptions and candidates normally; the bounds stop a hostile peer.
 constexpr std::size_t kMaxEarlySignals = 256;
-// How long close() waits for sockets to hand over what was written.
-constexpr auto kCloseDrainLimit = std::chrono::milliseconds(2000);
+constexpr std::size_t kMaxEarlySignalBytes = 4 << 20;
+// close() waits for sockets to hand over what was written, as long as bytes
+// keep moving; a connection that is not up gets a short grace only.
+constexpr auto kCloseStallLimit = std::chrono::seconds(5);
+constexpr auto kCloseLimit = std::chrono::seconds(120);
+constexpr auto kCloseLimitWhileDown = std::chrono::seconds(2);
 constexpr auto kCloseDrainPoll = std::chrono::milliseconds(20);
 
 ConnectionState to_connection_state(PeerState state) {
@@ -106,7 +113,11 @@ bool EngineCore::authentic(const Json& message) {
   return false;
 }
 
-void EngineCore::send_own_seed() { send_signal({{"type", "role"}, {"seed", roles_.seed()}}); }
+void EngineCore::send_own_seed() {
+  Json message = {{"type", "role"}, {"seed", roles_.seed()}};
+  if (options_.protocol_extensions) message[kExtensionsKey] = PeerExtensions::announcement();
+  send_signal(std::move(message));
+}
 
 void EngineCore::on_signaler_ready(bool ready) {
   outbox_.on_ready_changed(ready);
@@ -123,6 +134,11 @@ void EngineCore::on_role_message(const Json& message) {
     report_error(ProtocolError("ignored a role message without a numeric seed: " +
                                message.dump().substr(0, 120)));
     return;
+  }
+  // Before any channel of the session opens: the peer's description, and so
+  // its channels, come after this message on the signaling path.
+  if (options_.protocol_extensions) {
+    *peer_extensions_ = PeerExtensions::from_role_message(message);
   }
   auto outcome = roles_.on_remote_seed(seed->get<double>());
   RTCENGINE_LOG(info, "engine " << this << ": remote seed " << seed->get<double>() << ", own "
@@ -147,7 +163,7 @@ void EngineCore::on_role_message(const Json& message) {
 void EngineCore::on_description_message(const Json& message) {
   if (!authentic(message)) return;
   if (!session_) {
-    if (early_signals_.size() < kMaxEarlySignals) early_signals_.push_back(message);
+    keep_early_signal(message);
     return;
   }
   auto description = message.find("description");
@@ -157,7 +173,7 @@ void EngineCore::on_description_message(const Json& message) {
 
 void EngineCore::on_candidate_message(const Json& message) {
   if (!session_) {
-    if (early_signals_.size() < kMaxEarlySignals) early_signals_.push_back(message);
+    keep_early_signal(message);
     return;
   }
   auto candidate = message.find("candidate");
@@ -166,6 +182,18 @@ void EngineCore::on_candidate_message(const Json& message) {
     return;
   }
   session_->negotiation->on_remote_candidate(*candidate);
+}
+
+void EngineCore::keep_early_signal(const Json& message) {
+  auto bytes = measure_json(message).bytes;
+  if (early_signals_.size() >= kMaxEarlySignals || early_signal_bytes_ + bytes > kMaxEarlySignalBytes) {
+    report_error(ProtocolError("dropped a \"" + message.value("type", std::string("?")) +
+                               "\" message that arrived before the connection: too many "
+                               "are waiting already"));
+    return;
+  }
+  early_signal_bytes_ += bytes;
+  early_signals_.push_back(message);
 }
 
 PeerConnectionConfig EngineCore::connection_config() const {
@@ -213,6 +241,9 @@ void EngineCore::open_session() {
   callbacks.on_data_channel = [current, generation](std::shared_ptr<DataChannel> channel) {
     if (auto* self = current()) self->on_data_channel(generation, std::move(channel));
   };
+  callbacks.on_signaling_state = [current](SignalingState state) {
+    if (auto* self = current()) self->on_signaling_state(state);
+  };
   try {
     session->connection = PeerConnection::create(connection_config(), std::move(callbacks));
   } catch (const Error& error) {
@@ -231,6 +262,7 @@ void EngineCore::open_session() {
 
   auto early = std::move(early_signals_);
   early_signals_.clear();
+  early_signal_bytes_ = 0;
   for (const auto& message : early) {
     if (message["type"] == "description") {
       on_description_message(message);
@@ -246,6 +278,7 @@ void EngineCore::end_session(const std::string& reason) {
   if (!session_) return;
   auto session = std::move(session_);
   early_signals_.clear();
+  early_signal_bytes_ = 0;
   // Sockets of this connection close now; requests not yet answered move on
   // to the next connection.
   for (auto& request : requests_) {
@@ -269,6 +302,14 @@ void EngineCore::on_peer_state(std::uint64_t, PeerState peer_state) {
   } else if (state == ConnectionState::failed) {
     schedule_ice_restart(restart_delay_);
   }
+}
+
+void EngineCore::on_signaling_state(SignalingState state) {
+  session_->signaling = state;
+  if (state != SignalingState::stable) return;
+  if (session_->connection->has_remote_description()) session_->negotiated = true;
+  // Channels held back while an offer was pending may be created now.
+  serve_requests();
 }
 
 void EngineCore::schedule_ice_restart(std::chrono::milliseconds delay) {
@@ -351,31 +392,57 @@ void EngineCore::begin_close(bool by_peer) {
     finish_close();
     return;
   }
-  for (auto& core : session_->sockets) core->close();
-  // Closing the internal channel is what tells the peer's engine to close.
-  if (session_->internal) session_->internal->close();
+  // Every socket first, each once what was written reached the peer; the
+  // internal channel last, since the peer's engine closes everything (an
+  // rtc-engine peer closes its whole connection) when that one closes.
+  for (auto& core : session_->sockets) {
+    if (core != session_->internal) core->close();
+  }
+  after_sockets_closed(false, [](EngineCore& self) {
+    if (self.session_ && self.session_->internal) self.session_->internal->close();
+    self.after_sockets_closed(true, [](EngineCore& self) { self.finish_close(); });
+  });
+}
+
+void EngineCore::after_sockets_closed(bool with_internal, std::function<void(EngineCore&)> next) {
   auto self = shared_from_this();
-  auto deadline = std::chrono::steady_clock::now() + kCloseDrainLimit;
-  auto wait = std::make_shared<std::function<void()>>();
-  *wait = [self, deadline, wait] {
-    bool drained = true;
+  auto start = std::chrono::steady_clock::now();
+  struct Watch {
+    std::size_t unsent = SIZE_MAX;
+    std::chrono::steady_clock::time_point moved;
+  };
+  auto watch = std::make_shared<Watch>();
+  watch->moved = start;
+  auto poll = std::make_shared<std::function<void()>>();
+  *poll = [self, with_internal, start, watch, poll, next = std::move(next)] {
+    std::size_t unsent = 0;
+    bool closed = true;
     if (self->session_) {
       for (auto& core : self->session_->sockets) {
-        if (!core->is_closed()) {
-          drained = false;
-          RTCENGINE_LOG(verbose, "engine " << self.get() << ": waiting for " << core->describe());
-        }
+        if (core->is_closed() || (!with_internal && core == self->session_->internal)) continue;
+        closed = false;
+        unsent += core->unsent_bytes();
+        RTCENGINE_LOG(verbose, "engine " << self.get() << ": waiting for " << core->describe());
       }
     }
-    if (drained || std::chrono::steady_clock::now() >= deadline) {
-      RTCENGINE_LOG(info, "engine " << self.get() << ": close drained=" << drained);
-      self->finish_close();
-      *wait = nullptr;  // breaks the self-reference
+    auto now = std::chrono::steady_clock::now();
+    if (unsent != watch->unsent) {
+      watch->unsent = unsent;
+      watch->moved = now;
+    }
+    bool up = self->state() == ConnectionState::connected;
+    bool give_up = now - start > (up ? kCloseLimit : kCloseLimitWhileDown) ||
+                   now - watch->moved > kCloseStallLimit;
+    if (closed || give_up) {
+      RTCENGINE_LOG(info, "engine " << self.get() << ": sockets closed=" << closed);
+      auto done = next;
+      *poll = nullptr;  // breaks the self-reference
+      done(*self);
       return;
     }
-    self->loop_.post_after(kCloseDrainPoll, *wait);
+    self->loop_.post_after(kCloseDrainPoll, *poll);
   };
-  loop_.post_after(kCloseDrainPoll, *wait);
+  loop_.post_after(kCloseDrainPoll, *poll);
 }
 
 void EngineCore::finish_close() {

@@ -46,15 +46,23 @@ std::shared_ptr<Engine> Engine::create(std::shared_ptr<Signaler> signaler, Engin
 
 Engine::Engine(std::shared_ptr<EngineCore> core) : core_(std::move(core)) {
   auto incoming = std::make_shared<IncomingSockets>();
+  std::weak_ptr<EngineCore> weak = core_;
   core_->set_incoming_handler(
-      detail::kUnnegotiatedSocketPrefix, [incoming](std::shared_ptr<detail::SocketCore> core) {
-        auto socket = std::make_shared<Socket>(std::move(core));
+      detail::kUnnegotiatedSocketPrefix, [incoming, weak](std::shared_ptr<detail::SocketCore> core) {
+        auto engine = weak.lock();
+        if (!engine) return;
+        auto socket = std::make_shared<Socket>(core);
         SocketHandler handler;
         {
           std::lock_guard lock(incoming->mutex);
           handler = incoming->handler;
-          if (!handler) incoming->queue.push_back(socket);
+          if (!handler) {
+            std::erase_if(incoming->queue, [](const SocketPtr& kept) { return !kept->is_open(); });
+            if (!engine->admit_waiting(*core, incoming->queue.size())) return;
+            incoming->queue.push_back(socket);
+          }
         }
+        core->claim();
         if (handler) {
           handler(socket);
         } else {

@@ -19,6 +19,7 @@
 
 #include "engine/session.hpp"
 #include "engine/signaling_outbox.hpp"
+#include "negotiation/peer_extensions.hpp"
 #include "negotiation/role_assignment.hpp"
 #include "negotiation/signaling_auth.hpp"
 #include "rtcengine/engine.hpp"
@@ -65,6 +66,10 @@ class EngineCore : public std::enable_shared_from_this<EngineCore> {
 
   // ---- loop only ----
   void report_error(const Error& error);
+  // The peer's channels waiting for the user (per kind) are bounded: false
+  // (and the channel closed, and an error reported) past the bound.
+  static constexpr std::size_t kMaxWaitingChannels = 256;
+  bool admit_waiting(SocketCore& core, std::size_t already_waiting);
 
  private:
   struct SocketRequest {
@@ -75,6 +80,7 @@ class EngineCore : public std::enable_shared_from_this<EngineCore> {
     ChannelHandler on_open;
     FailHandler on_fail;
     std::shared_ptr<SocketCore> in_flight;
+    int attempts = 0;  // channels created for it on this connection
   };
 
   // connection.cpp
@@ -83,10 +89,12 @@ class EngineCore : public std::enable_shared_from_this<EngineCore> {
   void on_role_message(const Json& message);
   void on_description_message(const Json& message);
   void on_candidate_message(const Json& message);
+  void keep_early_signal(const Json& message);
   void on_signaler_ready(bool ready);
   void open_session();
   void end_session(const std::string& reason);
   void on_peer_state(std::uint64_t generation, PeerState state);
+  void on_signaling_state(SignalingState state);
   void schedule_ice_restart(std::chrono::milliseconds delay);
   void attempt_ice_restart();
   void set_state(ConnectionState state);
@@ -96,6 +104,9 @@ class EngineCore : public std::enable_shared_from_this<EngineCore> {
   // reports and returns false when it is not authentic.
   bool authentic(const Json& message);
   void begin_close(bool by_peer);
+  // Calls `next` once every socket of the session (the internal one only
+  // `with_internal`) closed, or when closing stopped making progress.
+  void after_sockets_closed(bool with_internal, std::function<void(EngineCore&)> next);
   void finish_close();
   PeerConnectionConfig connection_config() const;
   // Runs `task` on the loop unless the engine is gone by then; the close
@@ -115,6 +126,11 @@ class EngineCore : public std::enable_shared_from_this<EngineCore> {
   void fulfil(std::uint64_t request_id, std::shared_ptr<SocketCore> core);
   void on_data_channel(std::uint64_t generation, std::shared_ptr<DataChannel> channel);
   void claim_unclaimed(const std::string& label);
+  // Whether this side may create a channel now (see socket_requests.cpp).
+  bool may_create_channels() const;
+  void watch_channel_opens(std::uint64_t request_id, std::weak_ptr<SocketCore> core);
+  void on_channel_lost(std::uint64_t request_id, const std::shared_ptr<SocketCore>& core);
+  void keep_incoming(const std::string& prefix, std::shared_ptr<SocketCore> core);
   void request_internal_socket();
   void fail_all_requests(const std::string& reason);
   std::shared_ptr<SocketCore> make_core(std::shared_ptr<DataChannel> channel,
@@ -125,6 +141,8 @@ class EngineCore : public std::enable_shared_from_this<EngineCore> {
   std::shared_ptr<Signaler> signaler_;
   EngineOptions options_;
   RoleAssignment roles_;
+  // Filled from the peer's role message; shared with every socket.
+  std::shared_ptr<PeerExtensions> peer_extensions_ = std::make_shared<PeerExtensions>();
   SignalingAuth auth_;
   SignalingOutbox outbox_;
   std::unique_ptr<Session> session_;
@@ -133,6 +151,7 @@ class EngineCore : public std::enable_shared_from_this<EngineCore> {
   bool closing_ = false;
   Signaler::ListenerId ready_listener_ = 0;
   std::deque<Json> early_signals_;  // negotiation messages before a session
+  std::size_t early_signal_bytes_ = 0;
 
   // ICE restart with backoff.
   std::chrono::milliseconds restart_delay_{0};

@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <vector>
 
 #include "engine/engine_core.hpp"
 #include "engine/session.hpp"
@@ -23,23 +24,30 @@ struct IncomingReadables {
   std::mutex mutex;
   std::condition_variable arrived;
   std::deque<ReadablePtr> queue;
+  // Their sockets while the metadata has not arrived yet.
+  std::vector<std::weak_ptr<Socket>> awaiting;
   Engine::ReadableHandler handler;
 };
 
 // Waits (on the engine's thread) for the writer's metadata, then hands out
-// the Readable.
+// the Readable. An RTCEngine writer announces its extensions just before.
 void await_metadata(SocketPtr socket, TransferOptions options,
                     std::function<void(ReadablePtr)> deliver) {
   auto delivered = std::make_shared<bool>(false);
+  auto transfer = std::make_shared<Json>();
+  // Set first: kept frames reach handlers in the order the handlers are set.
+  socket->on_event(detail::kTransferEvent, [transfer](const Json& payload) { *transfer = payload; });
   // The handler holds its socket until then (a socket drops its handlers
   // when it closes, which ends that cycle).
-  socket->on_event(detail::kMetadataEvent, [socket, options, deliver, delivered](const Json& metadata) {
-    if (*delivered) return;
-    *delivered = true;
-    auto core = std::make_shared<detail::ReadableCore>(socket, metadata, options);
-    core->start();
-    deliver(std::make_shared<Readable>(core));
-  });
+  socket->on_event(detail::kMetadataEvent,
+                   [socket, options, deliver, delivered, transfer](const Json& metadata) {
+                     if (*delivered) return;
+                     *delivered = true;
+                     auto core = std::make_shared<detail::ReadableCore>(socket, metadata,
+                                                                        *transfer, options);
+                     core->start();
+                     deliver(std::make_shared<Readable>(core));
+                   });
 }
 
 template <typename T>
@@ -51,14 +59,35 @@ std::function<void(std::exception_ptr)> fail_into(std::shared_ptr<std::promise<T
 
 void Engine::take_incoming_readables() {
   auto incoming = std::make_shared<IncomingReadables>();
+  std::weak_ptr<EngineCore> weak = core_;
   core_->set_incoming_handler(
       detail::kUnnegotiatedTransactionPrefix,
-      [incoming](std::shared_ptr<detail::SocketCore> core) {
-        auto socket = std::make_shared<Socket>(std::move(core));
-        await_metadata(socket, TransferOptions{}, [incoming](ReadablePtr readable) {
+      [incoming, weak](std::shared_ptr<detail::SocketCore> core) {
+        auto socket = std::make_shared<Socket>(core);
+        std::size_t waiting;
+        {
+          std::lock_guard lock(incoming->mutex);
+          std::erase_if(incoming->queue, [](const ReadablePtr& kept) {
+            return kept->state() == TransferState::failed;
+          });
+          std::erase_if(incoming->awaiting, [](const std::weak_ptr<Socket>& weak) {
+            auto kept = weak.lock();
+            return !kept || !kept->is_open();
+          });
+          waiting = incoming->awaiting.size() + (incoming->handler ? 0 : incoming->queue.size());
+          incoming->awaiting.push_back(socket);
+        }
+        auto engine = weak.lock();
+        if (!engine || !engine->admit_waiting(*core, waiting)) return;
+        core->claim();
+        const Socket* key = socket.get();
+        await_metadata(socket, TransferOptions{}, [incoming, key](ReadablePtr readable) {
           Engine::ReadableHandler handler;
           {
             std::lock_guard lock(incoming->mutex);
+            std::erase_if(incoming->awaiting, [key](const std::weak_ptr<Socket>& weak) {
+              return weak.lock().get() == key;
+            });
             handler = incoming->handler;
             if (!handler) incoming->queue.push_back(readable);
           }

@@ -33,6 +33,11 @@ struct Session {
   // whether or not the user keeps its handle (a handler may be all it has).
   std::vector<std::shared_ptr<SocketCore>> sockets;
   std::shared_ptr<SocketCore> internal;
+  // Offer/answer state: channels are created only while it is stable, and
+  // on the impolite side only after the first exchange settled (see
+  // EngineCore::may_create_channels).
+  SignalingState signaling = SignalingState::stable;
+  bool negotiated = false;
 
   ~Session() {
     if (connection) connection->close();

@@ -16,11 +16,17 @@ bool starts_with(const std::string& text, const std::string& prefix) {
   return text.compare(0, prefix.size(), prefix) == 0;
 }
 
+// A channel of ours that closes before the peer took it, or does not open
+// on a live connection within the limit, is created again this many times
+// before its socket() call fails.
+constexpr int kMaxChannelAttempts = 3;
+constexpr auto kChannelOpenLimit = std::chrono::seconds(10);
+
 }  // namespace
 
 std::shared_ptr<SocketCore> EngineCore::make_core(std::shared_ptr<DataChannel> channel,
                                                   SocketCore::Side side) {
-  auto core = std::make_shared<SocketCore>(loop_, std::move(channel), side);
+  auto core = std::make_shared<SocketCore>(loop_, std::move(channel), side, peer_extensions_);
   if (session_) {
     std::erase_if(session_->sockets, [](const auto& old) { return old->is_closed(); });
     session_->sockets.push_back(core);
@@ -129,12 +135,26 @@ void EngineCore::serve_requests() {
   }
 }
 
+bool EngineCore::may_create_channels() const {
+  // A channel created while an offer is pending gets a stream id guessed
+  // from the DTLS role this side would have as offerer; if the offer is then
+  // rolled back, the guess can collide with the peer's ids and the channel
+  // is refused without a word. So: only while no offer is pending, and on
+  // the impolite side (which never rolls back, and whose peer creates the
+  // first channel) only after the first exchange. The polite side's first
+  // batch goes before its first offer exists, when no id is guessed.
+  if (session_->signaling != SignalingState::stable) return false;
+  if (session_->negotiated) return true;
+  return session_->polite && !session_->connection->local_description();
+}
+
 void EngineCore::serve(SocketRequest& request) {
   bool creates_channel = !request.label || session_->polite;
   if (!creates_channel) {
     claim_unclaimed(*request.label);
     return;
   }
+  if (!request.internal && !may_create_channels()) return;  // served when stable
 
   std::string label = request.label
                           ? *request.label
@@ -150,6 +170,7 @@ void EngineCore::serve(SocketRequest& request) {
   RTCENGINE_LOG(verbose, "engine " << this << ": created channel " << label);
   auto core = make_core(std::move(channel), SocketCore::Side::creator);
   request.in_flight = core;
+  ++request.attempts;
   auto id = request.id;
   std::weak_ptr<EngineCore> weak = weak_from_this();
   std::weak_ptr<SocketCore> weak_core = core;
@@ -161,14 +182,54 @@ void EngineCore::serve(SocketRequest& request) {
   };
   hooks.on_closed = [weak, id, weak_core] {
     auto self = weak.lock();
-    if (!self) return;
-    // Closed before the peer acknowledged it: the request waits for the
-    // next connection (end_session already cleared in_flight then).
-    for (auto& request : self->requests_) {
-      if (request.id == id && request.in_flight == weak_core.lock()) request.in_flight.reset();
-    }
+    auto core = weak_core.lock();
+    if (self && core) self->on_channel_lost(id, core);
   };
   core->start(std::move(hooks));
+  watch_channel_opens(id, core);
+}
+
+void EngineCore::on_channel_lost(std::uint64_t request_id, const std::shared_ptr<SocketCore>& core) {
+  // end_session() clears in_flight first: then the request simply waits for
+  // the next connection. Otherwise the peer refused or dropped the channel.
+  auto request = std::find_if(requests_.begin(), requests_.end(), [&](const SocketRequest& r) {
+    return r.id == request_id && r.in_flight == core;
+  });
+  if (request == requests_.end()) return;
+  request->in_flight.reset();
+  if (request->attempts < kMaxChannelAttempts || request->internal) {
+    RTCENGINE_LOG(info, "engine " << this << ": channel " << core->label()
+                                  << " closed before the peer took it; creating it again");
+    post([](EngineCore& self) { self.serve_requests(); });
+    return;
+  }
+  auto failed = std::move(*request);
+  requests_.erase(request);
+  auto reason = "socket \"" + core->label() + "\": the peer closed or refused its channel " +
+                std::to_string(failed.attempts) + " times before taking it";
+  report_error(Error(reason));
+  if (failed.on_fail) failed.on_fail(std::make_exception_ptr(Error(reason)));
+}
+
+void EngineCore::watch_channel_opens(std::uint64_t request_id, std::weak_ptr<SocketCore> weak_core) {
+  std::weak_ptr<EngineCore> weak = weak_from_this();
+  loop_.post_after(kChannelOpenLimit, [weak, request_id, weak_core] {
+    auto self = weak.lock();
+    auto core = weak_core.lock();
+    if (!self || !core || self->closing_ || core->is_closed()) return;
+    bool waiting = std::any_of(self->requests_.begin(), self->requests_.end(),
+                               [&](const SocketRequest& r) {
+                                 return r.id == request_id && r.in_flight == core;
+                               });
+    if (!waiting || core->channel_is_open()) return;
+    if (self->state() != ConnectionState::connected) {
+      self->watch_channel_opens(request_id, core);  // judged once the path is up
+      return;
+    }
+    RTCENGINE_LOG(warning, "engine " << self.get() << ": channel " << core->label()
+                                     << " did not open on a live connection");
+    core->abort("the channel did not open");
+  });
 }
 
 void EngineCore::claim_unclaimed(const std::string& label) {
@@ -229,16 +290,23 @@ void EngineCore::on_data_channel(std::uint64_t, std::shared_ptr<DataChannel> cha
     std::weak_ptr<EngineCore> weak = weak_from_this();
     std::weak_ptr<SocketCore> weak_core = core;
     core->start({});
-    core->claim();
+    // The handler claims it (sends `__received`) once it admitted it.
     auto handler = incoming_handlers_.find(prefix);
     if (handler != incoming_handlers_.end() && handler->second) {
       handler->second(core);
     } else {
-      incoming_kept_[prefix].push_back(core);
+      keep_incoming(prefix, std::move(core));
     }
     return;
   }
   // Negotiated: kept until the matching socket() call takes it.
+  if (session_->unclaimed.size() >= kMaxWaitingChannels && !session_->unclaimed.count(label)) {
+    report_error(ProtocolError("closed the peer's channel \"" + label.substr(0, 100) + "\": " +
+                               std::to_string(kMaxWaitingChannels) +
+                               " of its channels already wait for a socket() call"));
+    channel->close();
+    return;
+  }
   auto core = make_core(std::move(channel), SocketCore::Side::receiver);
   std::weak_ptr<EngineCore> weak = weak_from_this();
   std::weak_ptr<SocketCore> weak_core = core;
@@ -257,6 +325,22 @@ void EngineCore::on_data_channel(std::uint64_t, std::shared_ptr<DataChannel> cha
   }
   session_->unclaimed[label] = core;
   claim_unclaimed(label);
+}
+
+void EngineCore::keep_incoming(const std::string& prefix, std::shared_ptr<SocketCore> core) {
+  auto& kept = incoming_kept_[prefix];
+  std::erase_if(kept, [](const auto& old) { return old->is_closed(); });
+  if (admit_waiting(*core, kept.size())) kept.push_back(std::move(core));
+}
+
+bool EngineCore::admit_waiting(SocketCore& core, std::size_t already_waiting) {
+  if (already_waiting < kMaxWaitingChannels) return true;
+  // A peer flooding us with channels nobody asked for.
+  report_error(ProtocolError("closed the peer's channel \"" + core.label() + "\": " +
+                             std::to_string(kMaxWaitingChannels) +
+                             " of its channels already wait to be taken"));
+  core.abort("too many channels waiting");
+  return false;
 }
 
 void EngineCore::set_incoming_handler(const std::string& prefix, ChannelHandler handler) {

@@ -40,7 +40,11 @@ std::string SignalingAuth::fingerprints_of(const std::string& sdp) {
 std::string SignalingAuth::signed_text(const nlohmann::json& message) const {
   std::string type = message.value("type", "");
   if (type == "role" && message.contains("seed")) {
-    return std::string(kContext) + "|role|" + message["seed"].dump();
+    // The extensions are signed too: stripping them would silently turn off
+    // the digest check of every transfer.
+    std::string extensions =
+        message.contains("rtcengine") ? "|" + message["rtcengine"].dump() : std::string();
+    return std::string(kContext) + "|role|" + message["seed"].dump() + extensions;
   }
   if (type == "description" && message.contains("description") &&
       message["description"].is_object()) {

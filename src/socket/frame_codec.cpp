@@ -1,5 +1,7 @@
 #include "socket/frame_codec.hpp"
 
+#include "util/json_limits.hpp"
+
 namespace rtcengine::detail {
 
 using nlohmann::json;
@@ -11,16 +13,18 @@ std::string encode_value(const json& value) {
 }
 
 std::string encode_event(std::string_view name, const json& payload) {
-  json frame = {{kCustomEventKey, true}, {"event", name}, {"payload", payload}};
+  json frame = {{kCustomEventKey, true}, {"event", name}};
+  if (!payload.is_null()) frame["payload"] = payload;
   return encode_value(frame);
 }
 
 DecodedText decode_text(std::string_view text) {
-  json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) {
-    return BadFrame{"the peer sent a text frame that is not JSON: \"" +
-                    std::string(text.substr(0, 80)) + "\""};
+  auto parsed = parse_untrusted_json(text);
+  if (!parsed.error.empty()) {
+    return BadFrame{"the peer sent a text frame that was refused because " + parsed.error +
+                    ": \"" + std::string(text.substr(0, 80)) + "\""};
   }
+  json& value = parsed.value;
   if (value.is_object() && value.contains(kCustomEventKey)) {
     auto event = value.find("event");
     if (event == value.end() || !event->is_string()) {

@@ -14,6 +14,8 @@ namespace rtcengine::detail {
 inline constexpr std::string_view kCustomEventKey = "_channelEngineCustomEvent";
 
 std::string encode_value(const nlohmann::json& value);
+// A null payload leaves the key out, as rtc-engine's `writeEvent(name)` does
+// (a JavaScript peer sees `undefined`).
 std::string encode_event(std::string_view name, const nlohmann::json& payload);
 
 struct DataFrame {

@@ -11,11 +11,21 @@ namespace {
 constexpr std::size_t kMaxKeptErrors = 64;
 // A peer that never answers the close marker is closed on anyway.
 constexpr auto kCloseHandshakeLimit = std::chrono::seconds(5);
+// While closing without the handshake, how often SCTP's queue is read, and
+// how long it may stand still (a peer that stopped reading, a dead path)
+// before the socket closes anyway and reports what was lost.
+constexpr auto kTransportDrainPoll = std::chrono::milliseconds(10);
+constexpr auto kTransportStallLimit = std::chrono::seconds(15);
 
 }  // namespace
 
-SocketCore::SocketCore(EventLoop& loop, std::shared_ptr<DataChannel> channel, Side side)
-    : loop_(loop), channel_(std::move(channel)), side_(side), label_(channel_->label()) {}
+SocketCore::SocketCore(EventLoop& loop, std::shared_ptr<DataChannel> channel, Side side,
+                       std::shared_ptr<const PeerExtensions> peer)
+    : loop_(loop),
+      channel_(std::move(channel)),
+      side_(side),
+      label_(channel_->label()),
+      peer_(peer ? std::move(peer) : std::make_shared<const PeerExtensions>()) {}
 
 SocketCore::~SocketCore() = default;
 
@@ -60,14 +70,7 @@ void SocketCore::start(Hooks hooks) {
     auto self = weak.lock();
     if (!self || self->side_ != Side::creator || self->claimed_) return;
     self->claimed_ = true;
-    self->send_features();
     if (self->hooks_.on_ready) self->hooks_.on_ready();
-  };
-  internal_events_[kFeaturesEvent] = [weak](const Json& payload) {
-    auto self = weak.lock();
-    if (self && payload.is_object() && payload.value("closeHandshake", false)) {
-      self->peer_has_close_handshake_ = true;
-    }
   };
   internal_events_[kCloseEvent] = [weak](const Json&) {
     if (auto self = weak.lock()) self->on_peer_close_marker();
@@ -96,11 +99,6 @@ void SocketCore::claim() {
   if (side_ != Side::receiver || claimed_) return;
   claimed_ = true;
   enqueue_control(encode_event(kReceivedEvent, nullptr));
-  send_features();
-}
-
-void SocketCore::send_features() {
-  enqueue_control(encode_event(kFeaturesEvent, Json{{"closeHandshake", true}}));
 }
 
 void SocketCore::enqueue_control(std::string frame) {
@@ -324,7 +322,7 @@ void SocketCore::close() {
   // Queued behind every flush already posted, so what was written goes first.
   post([](SocketCore& self) {
     self.close_decided_ = true;
-    if (self.peer_has_close_handshake_ && !self.sent_close_marker_) {
+    if (self.peer_->close_handshake && !self.sent_close_marker_) {
       self.sent_close_marker_ = true;
       self.marker_sent_before_peer_ = !self.got_close_marker_;
       self.enqueue_control(encode_event(kCloseEvent, nullptr));
@@ -375,9 +373,45 @@ void SocketCore::finish_close_if_drained() {
     // are delivered; the side that answered waits for this side's reset.
     ready_to_close = ready_to_close && got_close_marker_ && marker_sent_before_peer_;
   }
-  // libwebrtc sends its own queue before resetting the stream, but waiting
-  // for it here also covers data still in our outbox of a channel not yet open.
-  if (ready_to_close && !channel_->is_closed()) channel_->close();
+  if (!ready_to_close || channel_->is_closed()) return;
+  // Without the handshake nothing tells us the peer has it all; at least
+  // SCTP must have sent it, since a reset drops SCTP's queue.
+  if (!sent_close_marker_ && !transport_drained()) return;
+  channel_->close();
+}
+
+bool SocketCore::transport_drained() {
+  auto queued = channel_->transport_queued_amount();
+  auto now = std::chrono::steady_clock::now();
+  if (queued == 0) {
+    transport_queued_ = 0;
+    return true;
+  }
+  if (queued != transport_queued_.exchange(queued)) {
+    transport_moved_ = now;
+  } else if (now - transport_moved_ > kTransportStallLimit) {
+    report(Error("socket \"" + label_ + "\": closed with " + std::to_string(queued) +
+                 " bytes unsent; the peer took nothing for " +
+                 std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                    kTransportStallLimit).count()) + " s"));
+    return true;
+  }
+  if (!drain_recheck_posted_) {
+    drain_recheck_posted_ = true;
+    std::weak_ptr<SocketCore> weak = weak_from_this();
+    loop_.post_after(kTransportDrainPoll, [weak] {
+      if (auto self = weak.lock()) {
+        self->drain_recheck_posted_ = false;
+        self->finish_close_if_drained();
+      }
+    });
+  }
+  return false;
+}
+
+std::size_t SocketCore::unsent_bytes() const {
+  std::lock_guard lock(mutex_);
+  return outbox_bytes_ + handed_bytes_ + channel_buffered_ + transport_queued_.load();
 }
 
 void SocketCore::abort(const std::string& reason) {
@@ -429,7 +463,8 @@ std::string SocketCore::describe() const {
          ", open=" + std::to_string(channel_->is_open()) +
          " closing=" + std::to_string(closing_) + " outbox=" + std::to_string(outbox_.size()) +
          " buffered=" + std::to_string(channel_buffered_) +
-         " peer_handshake=" + std::to_string(peer_has_close_handshake_) +
+         " peer_handshake=" + std::to_string(peer_->close_handshake) +
+         " transport_queued=" + std::to_string(transport_queued_.load()) +
          " sent_marker=" + std::to_string(sent_close_marker_) +
          " got_marker=" + std::to_string(got_close_marker_) + ")";
 }

@@ -15,6 +15,7 @@
 
 #include "rtcengine/errors.hpp"
 #include "rtcengine/message.hpp"
+#include "negotiation/peer_extensions.hpp"
 #include "rtcengine/socket.hpp"
 #include "socket/inbox.hpp"
 #include "webrtc/data_channel.hpp"
@@ -23,9 +24,8 @@
 namespace rtcengine::detail {
 
 inline constexpr const char* kReceivedEvent = "__received";
-// Extensions (ignored by rtc-engine peers): what this side supports, and the
-// close marker of the close handshake.
-inline constexpr const char* kFeaturesEvent = "__features";
+// Extension: the close marker of the close handshake, sent only to peers
+// that announced it.
 inline constexpr const char* kCloseEvent = "__close";
 
 class SocketCore : public std::enable_shared_from_this<SocketCore> {
@@ -40,7 +40,10 @@ class SocketCore : public std::enable_shared_from_this<SocketCore> {
     std::function<void()> on_closed;  // the channel is gone, for any reason
   };
 
-  SocketCore(EventLoop& loop, std::shared_ptr<DataChannel> channel, Side side);
+  // `peer` is what the peer announced (engine's thread; it may still learn
+  // it after the socket exists, but always before the channel opens).
+  SocketCore(EventLoop& loop, std::shared_ptr<DataChannel> channel, Side side,
+             std::shared_ptr<const PeerExtensions> peer);
   ~SocketCore();
 
   // ---- engine's thread ----
@@ -57,7 +60,15 @@ class SocketCore : public std::enable_shared_from_this<SocketCore> {
   int channel_id() const { return channel_->id(); }
   Side side() const { return side_; }
   bool is_open() const;
+  // Engine's thread: the data channel itself is open (the socket may still
+  // wait for the peer's `__received`).
+  bool channel_is_open() const { return channel_->is_open(); }
   bool is_closed() const { return closed_.load(); }
+  // Engine's thread: what the peer understands beyond rtc-engine's protocol.
+  const PeerExtensions& peer_extensions() const { return *peer_; }
+  // Bytes written and not yet sent, as last measured (no hop to the network
+  // thread); the engine's close watches it move.
+  std::size_t unsent_bytes() const;
   // One line of internal state for logs.
   std::string describe() const;
 
@@ -93,18 +104,20 @@ class SocketCore : public std::enable_shared_from_this<SocketCore> {
   void post(std::function<void(SocketCore&)> task);
   // Runs `task` now when on the engine's thread, else posts it.
   void apply(std::function<void(SocketCore&)> task);
-  void send_features();
   void announce_open();
   void watch_for_open();
   // Queues a control frame even while closing, behind everything written.
   void enqueue_control(std::string frame);
   void on_peer_close_marker();
   void start_close_handshake_timer();
+  // Whether SCTP sent all it holds for this channel; otherwise rechecks soon.
+  bool transport_drained();
 
   EventLoop& loop_;
   std::shared_ptr<DataChannel> channel_;
   const Side side_;
   const std::string label_;
+  const std::shared_ptr<const PeerExtensions> peer_;
   Hooks hooks_;
 
   // Writers' side, guarded by mutex_.
@@ -134,11 +147,14 @@ class SocketCore : public std::enable_shared_from_this<SocketCore> {
   // side that sent its marker hears the peer's, both directions are drained
   // and it resets the stream. (libwebrtc's SCTP drops unsent messages on a
   // reset, so closing on an empty local buffer alone can lose data.)
-  bool peer_has_close_handshake_ = false;
   bool close_decided_ = false;  // close()'s task ran (or the peer's marker came)
   bool sent_close_marker_ = false;
   bool got_close_marker_ = false;
   bool marker_sent_before_peer_ = false;
+  // Without the handshake: SCTP's own queue, watched until it is empty.
+  std::atomic<std::size_t> transport_queued_{0};
+  std::chrono::steady_clock::time_point transport_moved_;
+  bool drain_recheck_posted_ = false;
 };
 
 }  // namespace rtcengine::detail

@@ -30,19 +30,19 @@ std::string bytes_of(std::uint64_t done, std::optional<std::uint64_t> total) {
 
 }  // namespace
 
-ReadableCore::ReadableCore(SocketPtr socket, Json metadata, TransferOptions options)
+ReadableCore::ReadableCore(SocketPtr socket, Json metadata, const Json& transfer,
+                           TransferOptions options)
     : socket_(std::move(socket)),
       loop_(socket_->core().loop()),
       metadata_(std::move(metadata)),
       options_(options),
       size_(size_of(metadata_)) {
-  if (metadata_.is_object() && metadata_.contains(kExtensionKey) &&
-      metadata_[kExtensionKey].is_object()) {
-    const auto& extension = metadata_[kExtensionKey];
-    writer_sends_digest_ = extension.value("digest", "") == "sha256";
-    if (extension.value("resume", false) && extension.contains("id") &&
-        extension["id"].is_string()) {
-      transfer_id_ = extension["id"].get<std::string>();
+  if (transfer.is_object()) {
+    writer_has_extension_ = true;
+    writer_sends_digest_ = transfer.value("digest", Json()) == "sha256";
+    auto id = transfer.find("id");
+    if (transfer.value("resume", Json()) == true && id != transfer.end() && id->is_string()) {
+      transfer_id_ = id->get<std::string>();
     }
   }
   meter_.set_total(size_);
@@ -141,7 +141,10 @@ void ReadableCore::choose_sink(Sink sink, std::uint64_t offset) {
     RTCENGINE_LOG(info, "transaction " << socket_->label() << ": resuming at " << offset);
   }
   try {
-    socket_->write_event(kTransactionReadyEvent, {{"offset", offset}, {"ack", true}});
+    // An rtc-engine writer expects no payload; ours learns where to start.
+    socket_->write_event(kTransactionReadyEvent, writer_has_extension_
+                                                     ? Json{{"offset", offset}, {"ack", true}}
+                                                     : Json());
   } catch (const Error& error) {
     fail_here(std::string("could not answer the sender: ") + error.what(), nullptr);
     return;
@@ -206,7 +209,7 @@ void ReadableCore::on_chunk(const Message& message) {
     std::lock_guard lock(mutex_);
     meter_.record(received_);
   }
-  if (received_ - last_ack_ >= kAckEvery) {
+  if (writer_has_extension_ && received_ - last_ack_ >= kAckEvery) {
     last_ack_ = received_;
     tell(kAckEvent, {{"bytes", received_}});
   }
@@ -266,7 +269,7 @@ void ReadableCore::finish() {
     set_state(TransferState::done);
   }
   changed_.notify_all();
-  tell(kVerifiedEvent, {{"bytes", received_}});
+  if (writer_has_extension_) tell(kVerifiedEvent, {{"bytes", received_}});
   socket_->close();
   report_progress();
 }
@@ -305,6 +308,8 @@ void ReadableCore::fail_here(const std::string& reason, const char* tell_event, 
       file_->keep();
     }
   }
+  // `__integrity-failed` only to a writer that knows it; others get `cancel`.
+  if (tell_event == kIntegrityFailedEvent && !writer_has_extension_) tell_event = kCancelEvent;
   if (tell_event) tell(tell_event, told ? *told : reason);
   socket_->close();
 }

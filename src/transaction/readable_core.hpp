@@ -28,7 +28,9 @@ class ReadableCore : public std::enable_shared_from_this<ReadableCore> {
  public:
   using ChunkHandler = std::function<void(std::span<const std::uint8_t>)>;
 
-  ReadableCore(SocketPtr socket, Json metadata, TransferOptions options);
+  // `transfer` is the writer's `__transfer` announcement, null from a writer
+  // without the extension.
+  ReadableCore(SocketPtr socket, Json metadata, const Json& transfer, TransferOptions options);
   // Engine's thread: installs the writer's event handlers and the data handler.
   void start();
 
@@ -82,6 +84,7 @@ class ReadableCore : public std::enable_shared_from_this<ReadableCore> {
   const TransferOptions options_;
   std::optional<std::uint64_t> size_;
   std::string transfer_id_;           // empty: the writer cannot resume
+  bool writer_has_extension_ = false;  // it understands acks, offsets, `__verified`
   bool writer_sends_digest_ = false;
 
   // Engine's thread only.

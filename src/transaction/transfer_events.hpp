@@ -16,10 +16,12 @@ inline constexpr const char* kPullEvent = "pull";
 inline constexpr const char* kAbortEvent = "abort";    // writer stops; payload: reason
 inline constexpr const char* kCancelEvent = "cancel";  // reader stops; payload: reason
 
-// Extensions. The writer announces them in metadata["__rtcengine"]
-// ({"digest": "sha256", "resume": true, "id": "..."}); the reader answers in
-// the ready payload ({"offset": n, "ack": true}).
-inline constexpr const char* kExtensionKey = "__rtcengine";
+// Extensions, used only with a peer that announced "transfer" in its role
+// message (negotiation/peer_extensions.hpp). The writer sends `__transfer`
+// ({"digest": "sha256", "resume": true, "id": "..."}) just before
+// `metadata`, which stays exactly as the user wrote it; the reader answers
+// in the ready payload ({"offset": n, "ack": true}).
+inline constexpr const char* kTransferEvent = "__transfer";
 inline constexpr const char* kDigestEvent = "__digest";      // {"sha256": hex}
 inline constexpr const char* kAckEvent = "__ack";            // {"bytes": n} safely written
 inline constexpr const char* kVerifiedEvent = "__verified";  // all arrived, digest matched

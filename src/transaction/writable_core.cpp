@@ -35,6 +35,10 @@ std::optional<std::uint64_t> corruption_hook() {
   return std::strtoull(value, nullptr, 10);
 }
 
+// After `abort`, the reader closes the socket (rtc-engine's order: a writer
+// closing at once could cut the `abort` off); past this the writer closes.
+constexpr auto kReaderCloseGrace = std::chrono::seconds(5);
+
 std::string reason_of(const Json& payload, const char* fallback) {
   if (payload.is_string()) return payload.get<std::string>();
   if (payload.is_null()) return fallback;
@@ -50,14 +54,11 @@ WritableCore::WritableCore(SocketPtr socket, Json metadata, TransferOptions opti
       options_(options),
       size_(size_of(metadata_)),
       corrupt_at_(corruption_hook()) {
-  if (metadata_.is_object()) {
-    announces_digest_ = true;
-    metadata_[kExtensionKey] = {{"digest", "sha256"}, {"resume", true}, {"id", transfer_id(metadata_)}};
-  }
   meter_.set_total(size_);
 }
 
 void WritableCore::start() {
+  announces_digest_ = socket_->core().peer_extensions().transfer;
   std::weak_ptr<WritableCore> weak = weak_from_this();
   auto with_self = [weak](auto action) {
     return [weak, action](const Json& payload) {
@@ -77,17 +78,24 @@ void WritableCore::start() {
   socket_->on_event(kResumeEvent, set_flag(&WritableCore::paused_there_, false));
   socket_->on_event(kBufferFullEvent, set_flag(&WritableCore::reader_full_, true));
   socket_->on_event(kPullEvent, set_flag(&WritableCore::reader_full_, false));
+  // The reader stopped: the writer closes the socket, as rtc-engine's does.
   socket_->on_event(kCancelEvent, with_self([](WritableCore& self, const Json& payload) {
-    std::unique_lock lock(self.mutex_);
-    self.error_is_stop_ = true;
-    self.fail("the receiver cancelled the transfer: " +
-                  reason_of(payload, "no reason given"), lock);
+    {
+      std::unique_lock lock(self.mutex_);
+      self.error_is_stop_ = true;
+      self.fail("the receiver cancelled the transfer: " + reason_of(payload, "no reason given"),
+                lock);
+    }
+    self.socket_->close();
   }));
   socket_->on_event(kIntegrityFailedEvent, with_self([](WritableCore& self, const Json& payload) {
-    std::unique_lock lock(self.mutex_);
-    self.error_is_integrity_ = true;
-    self.fail("the receiver found the data corrupt: " + reason_of(payload, "digest mismatch"),
-              lock);
+    {
+      std::unique_lock lock(self.mutex_);
+      self.error_is_integrity_ = true;
+      self.fail("the receiver found the data corrupt: " + reason_of(payload, "digest mismatch"),
+                lock);
+    }
+    self.socket_->close();
   }));
   socket_->on_event(kAckEvent, with_self([](WritableCore& self, const Json& payload) {
     if (!payload.is_object() || !payload.contains("bytes") || !payload["bytes"].is_number()) return;
@@ -107,6 +115,9 @@ void WritableCore::start() {
   // Held by its socket until the socket closes (which drops its handlers):
   // a transfer runs to its end even if nobody keeps its handle.
   socket_->on_close([self = shared_from_this()] { self->on_socket_closed(); });
+  if (announces_digest_) {
+    tell(kTransferEvent, {{"digest", "sha256"}, {"resume", true}, {"id", transfer_id(metadata_)}});
+  }
   if (!tell(kMetadataEvent, metadata_)) {
     std::unique_lock lock(mutex_);
     fail("the transfer's socket closed before the metadata could be sent", lock);
@@ -117,7 +128,7 @@ void WritableCore::on_ready(const Json& payload) {
   std::unique_lock lock(mutex_);
   if (ready_) return;
   ready_ = true;
-  if (payload.is_object()) {
+  if (announces_digest_ && payload.is_object()) {
     // Only a reader that knows the extension asks for an offset.
     if (payload.contains("offset") && payload["offset"].is_number_unsigned()) {
       offset_ = payload["offset"].get<std::uint64_t>();
@@ -137,8 +148,10 @@ void WritableCore::on_ready(const Json& payload) {
 void WritableCore::on_socket_closed() {
   std::unique_lock lock(mutex_);
   if (state_ == TransferState::done || state_ == TransferState::failed) return;
-  // An rtc-engine reader closes the socket once it counted every byte.
-  if (ended_ && !peer_acks_ && (!size_ || sent_ + offset_ >= *size_)) {
+  // An rtc-engine reader closes the socket once it counted every byte
+  // (possibly before end() ran here).
+  bool all_sent = size_ ? sent_ + offset_ >= *size_ : ended_;
+  if (!peer_acks_ && all_sent) {
     acked_ = given_;
     meter_.record(confirmed_bytes());
     set_state(TransferState::done, lock);
@@ -339,8 +352,9 @@ void WritableCore::stop(const std::string& reason) {
     error_is_stop_ = true;
     fail("stopped here: " + reason, lock);
   }
-  tell(kAbortEvent, reason);  // if the socket is gone, the reader learns from its close
-  socket_->close();
+  if (!tell(kAbortEvent, reason)) return;  // the socket is gone: the reader learned from its close
+  loop_.post_after(std::chrono::duration_cast<std::chrono::milliseconds>(kReaderCloseGrace),
+                   [socket = socket_] { socket->close(); });
 }
 
 std::exception_ptr WritableCore::error() const {

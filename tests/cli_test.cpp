@@ -367,11 +367,15 @@ TEST(Cli, PeerTextCannotReachTheTerminalRaw) {
 
   Channel talk;
   auto chat = [&](const std::string& script) {
-    return talk.shell("(" + script + ") | " + talk.quoted({"chat"}));
+    return talk.shell("(" + script + ") | " + talk.quoted({"chat"}) + " 2>&1");
   };
-  Process first(chat("printf 'hi \\033]0;pwned\\007 there\\342\\200\\256\\n'; sleep 4"));
+  // A line that is not UTF-8 cannot be JSON: refused with a message, and
+  // the chat goes on.
+  Process first(chat("printf 'caf\\351\\nhi \\033]0;pwned\\007 there\\342\\200\\256\\n'; sleep 4"));
   Process second(chat("sleep 4"));
   EXPECT_TRUE(second.wait_for_line("peer: hi \\x1B]0;pwned\\x07 there\\u202E", 20s));
+  EXPECT_TRUE(first.wait_for_line("the line is not UTF-8 text; it was not sent", 1s));
+  EXPECT_FALSE(any_line_contains(second, "peer: caf"));
   EXPECT_EQ(first.wait_exit(30s), 0);
   EXPECT_EQ(second.wait_exit(30s), 0);
 }

@@ -28,6 +28,9 @@ int run_chat(const GlobalOptions& options) {
     } catch (const ClosedError&) {
       std::cerr << "rtcengine chat: the other side left; the line was not sent" << std::endl;
       return kExitFailed;
+    } catch (const UsageError&) {
+      // JSON carries UTF-8 only; say so and keep chatting.
+      std::cerr << "rtcengine chat: the line is not UTF-8 text; it was not sent" << std::endl;
     }
   }
   // Everything typed is delivered before the socket closes.

@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "support/process.hpp"
+#include "support/signal_server_process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_data.hpp"
 
@@ -30,7 +32,32 @@ struct Channel {
   std::vector<std::string> shell(const std::string& script) const {
     return {"env", "XDG_RUNTIME_DIR=" + runtime.path().string(), "bash", "-c", script};
   }
+  // The command as one shell word list, for scripts.
+  std::string quoted(std::vector<std::string> arguments) const {
+    std::string text;
+    for (const auto& part : command(std::move(arguments))) text += "'" + part + "' ";
+    return text;
+  }
 };
+
+void append_bytes(const std::filesystem::path& path, std::size_t count) {
+  std::ofstream out(path, std::ios::binary | std::ios::app);
+  out << std::string(count, 'x');
+}
+
+// As root, but without the capabilities that let root read anything: file
+// modes apply, so a file can be unreadable for the test's sender.
+std::vector<std::string> without_root_reading(std::vector<std::string> argv) {
+  argv.insert(argv.begin(), {"setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--"});
+  return argv;
+}
+
+bool any_line_contains(const Process& process, const std::string& text) {
+  for (const auto& line : process.lines()) {
+    if (line.find(text) != std::string::npos) return true;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -173,4 +200,197 @@ TEST(Cli, TransferCodeAuthenticatesAndNamesTheRoom) {
   EXPECT_EQ(sender.wait_exit(60s), 0);
   EXPECT_EQ(receiver.wait_exit(60s), 0);
   EXPECT_EQ(read_file(target / "secret.bin"), read_file(source / "secret.bin"));
+}
+
+// Issue 11: a file that grows between the listing and the sending used to
+// abort the sender (write() past the announced size, terminate()) and leave
+// the receiver waiting forever.
+TEST(Cli, FileThatGrowsBeforeItIsSentEndsBothSidesWithExitOne) {
+  Channel channel;
+  TempDir source, target;
+  write_file(source / "grows.log", test_bytes(100'000));
+  Process sender(channel.command({"send", (source / "grows.log").string()}));
+  ASSERT_TRUE(sender.wait_for_line("waiting for the receiver", 20s));
+  append_bytes(source / "grows.log", 5000);
+  Process receiver(channel.command({"receive", target.path().string()}));
+  EXPECT_EQ(sender.wait_exit(60s), 1);
+  EXPECT_EQ(receiver.wait_exit(60s), 1);
+  EXPECT_TRUE(sender.wait_for_line("changed while being sent", 1s));
+  EXPECT_TRUE(receiver.wait_for_line("\"grows.log\" changed while being sent", 1s));
+  EXPECT_FALSE(std::filesystem::exists(target / "grows.log"));
+}
+
+// ... and one that shrinks gave "will resume" loops.
+TEST(Cli, FileThatShrinksBeforeItIsSentEndsBothSidesWithExitOne) {
+  Channel channel;
+  TempDir source, target;
+  write_file(source / "shrinks.log", test_bytes(100'000));
+  Process sender(channel.command({"send", (source / "shrinks.log").string()}));
+  ASSERT_TRUE(sender.wait_for_line("waiting for the receiver", 20s));
+  std::filesystem::resize_file(source / "shrinks.log", 40'000);
+  Process receiver(channel.command({"receive", target.path().string()}));
+  EXPECT_EQ(sender.wait_exit(60s), 1);
+  EXPECT_EQ(receiver.wait_exit(60s), 1);
+  EXPECT_TRUE(sender.wait_for_line("changed while being sent", 1s));
+  EXPECT_TRUE(receiver.wait_for_line("\"shrinks.log\" changed while being sent", 1s));
+  EXPECT_FALSE(any_line_contains(sender, "will resume"));
+}
+
+// A name that is not UTF-8 cannot cross the wire as JSON (it used to abort
+// the sender); such files, and unreadable ones, are found before the peer
+// connects: the sender names each and exits 1 without waiting for anyone.
+TEST(Cli, UnsendableFilesAreNamedBeforeConnectingAndNothingIsSent) {
+  Channel channel;
+  TempDir source;
+  std::filesystem::create_directories(source / "album/locked");
+  write_file(source / "album/fine.txt", test_bytes(10));
+  write_file(source / "album/caf\xE9.txt", test_bytes(10));  // Latin-1, not UTF-8
+  write_file(source / "album/secret.txt", test_bytes(10));
+  write_file(source / "album/locked/inner.txt", test_bytes(10));
+  std::filesystem::permissions(source / "album/secret.txt", std::filesystem::perms::none);
+  std::filesystem::permissions(source / "album/locked", std::filesystem::perms::none);
+  Process sender(without_root_reading(channel.shell(channel.quoted({"send", (source / "album").string()}) + " 2>&1")));
+  EXPECT_EQ(sender.wait_exit(20s), 1);
+  EXPECT_TRUE(sender.wait_for_line("caf\\xE9.txt\": its name is not UTF-8", 1s));
+  EXPECT_TRUE(sender.wait_for_line("cannot read \"" + (source / "album/secret.txt").string() +
+                                   "\": Permission denied", 1s));
+  EXPECT_TRUE(sender.wait_for_line("cannot read the folder \"" +
+                                   (source / "album/locked").string() + "\": Permission denied", 1s));
+  EXPECT_TRUE(sender.wait_for_line("nothing was sent", 1s));
+  EXPECT_FALSE(any_line_contains(sender, "waiting for the receiver"));
+  std::filesystem::permissions(source / "album/locked", std::filesystem::perms::owner_all);
+}
+
+TEST(Cli, ReceiveFolderThatCannotBeCreatedSaysWhy) {
+  Channel channel;
+  TempDir root;
+  write_file(root / "plain-file", test_bytes(10));
+  auto wanted = (root / "plain-file" / "inbox").string();
+  Process receiver(channel.shell(channel.quoted({"receive", wanted}) + " 2>&1"));
+  EXPECT_EQ(receiver.wait_exit(20s), 2);
+  EXPECT_TRUE(receiver.wait_for_line("cannot create the folder \"" + wanted + "\": Not a directory", 1s));
+}
+
+// Links planted at the part file's and the sidecar's names used to be
+// followed: the sidecar's target was truncated. Now they are replaced.
+TEST(Cli, LinksPlantedInTheReceiveFolderAreNeverFollowed) {
+  Channel channel;
+  TempDir source, target, elsewhere;
+  write_file(source / "f.bin", test_bytes(300'000, 4));
+  write_file(elsewhere / "precious", test_bytes(1000, 5));
+  write_file(elsewhere / "precious-too", test_bytes(1000, 6));
+  std::filesystem::create_symlink(elsewhere / "precious", target / ".f.bin.rtcengine-part.json");
+  std::filesystem::create_symlink(elsewhere / "precious-too", target / ".f.bin.rtcengine-part");
+  Process receiver(channel.command({"receive", target.path().string()}));
+  Process sender(channel.command({"send", (source / "f.bin").string()}));
+  EXPECT_EQ(sender.wait_exit(60s), 0);
+  EXPECT_EQ(receiver.wait_exit(60s), 0);
+  EXPECT_EQ(read_file(target / "f.bin"), test_bytes(300'000, 4));
+  EXPECT_EQ(read_file(elsewhere / "precious"), test_bytes(1000, 5));
+  EXPECT_EQ(read_file(elsewhere / "precious-too"), test_bytes(1000, 6));
+  EXPECT_FALSE(std::filesystem::exists(std::filesystem::symlink_status(target / ".f.bin.rtcengine-part.json")));
+}
+
+// A full disk used to read "waiting for the sender to resume" forever.
+// The receive folder is a 1 MiB tmpfs in a mount namespace of its own.
+TEST(Cli, FullDiskEndsTheFileOnBothSidesAndSaysWhatIsKept) {
+  Channel channel;
+  TempDir source, target;
+  write_file(source / "big.bin", test_bytes(4'000'000));
+  auto folder = target.path().string();
+  Process receiver(channel.shell(
+      "unshare -m sh -c \"mount -t tmpfs -o size=1m tmpfs '" + folder + "' && " +
+      channel.quoted({"receive", folder}) + "; status=\\$?; ls -a '" + folder +
+      "' | sed 's/^/left: /'; exit \\$status\""));
+  Process sender(channel.command({"send", (source / "big.bin").string()}));
+  EXPECT_EQ(sender.wait_exit(60s), 1);
+  EXPECT_EQ(receiver.wait_exit(60s), 1);
+  EXPECT_TRUE(receiver.wait_for_line("failed big.bin: cannot write \"big.bin\": the disk is full", 1s));
+  EXPECT_TRUE(receiver.wait_for_line("are kept in \".big.bin.rtcengine-part\", and the same transfer run again resumes", 1s));
+  EXPECT_TRUE(sender.wait_for_line("failed big.bin: the receiver cancelled the transfer: cannot write \"big.bin\": the disk is full", 1s));
+  EXPECT_TRUE(receiver.wait_for_line("left: .big.bin.rtcengine-part", 1s));
+  EXPECT_FALSE(any_line_contains(receiver, "waiting for the sender to resume"));
+}
+
+// With --overwrite, a folder at the final name used to fail only at the
+// rename, as "waiting for the sender to resume".
+TEST(Cli, FinalNameThatIsAFolderEndsTheFileOnBothSides) {
+  Channel channel;
+  TempDir source, target;
+  write_file(source / "taken", test_bytes(50'000));
+  std::filesystem::create_directories(target / "taken/inside");
+  Process receiver(channel.command({"receive", target.path().string(), "--overwrite"}));
+  Process sender(channel.command({"send", (source / "taken").string()}));
+  EXPECT_EQ(sender.wait_exit(60s), 1);
+  EXPECT_EQ(receiver.wait_exit(60s), 1);
+  EXPECT_TRUE(receiver.wait_for_line("\"taken\" is a folder; a file cannot replace it", 1s));
+  EXPECT_TRUE(sender.wait_for_line("the receiver cancelled the transfer: \"taken\" is a folder", 1s));
+  EXPECT_TRUE(std::filesystem::is_directory(target / "taken/inside"));
+}
+
+// The part file's name adds 16 bytes: names of 236..255 bytes used to pass
+// the name check and then always fail.
+TEST(Cli, NamesOfTheFullFileNameLengthArrive) {
+  Channel channel;
+  TempDir source, target;
+  std::string longest(251, 'n');
+  longest += ".bin";
+  write_file(source / longest, test_bytes(70'000));
+  Process receiver(channel.command({"receive", target.path().string()}));
+  Process sender(channel.command({"send", (source / longest).string()}));
+  EXPECT_EQ(sender.wait_exit(60s), 0);
+  EXPECT_EQ(receiver.wait_exit(60s), 0);
+  EXPECT_EQ(read_file(target / longest), test_bytes(70'000));
+}
+
+// Names and chat lines from the peer reach a terminal: escape sequences and
+// newlines in them are shown escaped, so they cannot retitle the window or
+// forge a line such as "done X verified".
+TEST(Cli, PeerTextCannotReachTheTerminalRaw) {
+  Channel channel;
+  TempDir inbox;
+  Process receiver(channel.command({"receive", inbox.path().string()}));
+  auto hostile = channel.command({});
+  hostile[2] = program_path("hostile_sender");
+  hostile.insert(hostile.end(), {"x\ndone forged.bin 3 bytes, verified", "title\x1b]0;pwned\x07.txt",
+                                 "evil\xE2\x80\xAEtxt.exe"});
+  Process sender(hostile);
+  EXPECT_EQ(sender.wait_exit(60s), 0);
+  EXPECT_EQ(receiver.wait_exit(30s), 1);
+  EXPECT_TRUE(receiver.wait_for_line("done evil\\u202Etxt.exe 3 bytes, verified", 1s));
+  EXPECT_TRUE(receiver.wait_for_line("failed x\\ndone forged.bin", 1s));
+  EXPECT_TRUE(receiver.wait_for_line("failed title\\x1B]0;pwned\\x07.txt", 1s));
+  for (const auto& line : receiver.lines()) {
+    EXPECT_NE(line.rfind("done forged", 0), 0u) << line;
+    EXPECT_EQ(line.find('\x1b'), std::string::npos) << line;
+  }
+
+  Channel talk;
+  auto chat = [&](const std::string& script) {
+    return talk.shell("(" + script + ") | " + talk.quoted({"chat"}) + " 2>&1");
+  };
+  // A line that is not UTF-8 cannot be JSON: refused with a message, and
+  // the chat goes on.
+  Process first(chat("printf 'caf\\351\\nhi \\033]0;pwned\\007 there\\342\\200\\256\\n'; sleep 4"));
+  Process second(chat("sleep 4"));
+  EXPECT_TRUE(second.wait_for_line("peer: hi \\x1B]0;pwned\\x07 there\\u202E", 20s));
+  EXPECT_TRUE(first.wait_for_line("the line is not UTF-8 text; it was not sent", 1s));
+  EXPECT_FALSE(any_line_contains(second, "peer: caf"));
+  EXPECT_EQ(first.wait_exit(30s), 0);
+  EXPECT_EQ(second.wait_exit(30s), 0);
+}
+
+// --allow-loopback lets two peers on one machine meet through a server (as
+// a browser and the CLI would); here, in a namespace with only loopback.
+TEST(Cli, AllowLoopbackConnectsThroughASignalServerOnThisMachine) {
+  SignalServerProcess server;
+  TempDir runtime, source, target;
+  write_file(source / "over-lo.bin", test_bytes(500'000));
+  auto signal = "ws://127.0.0.1:" + std::to_string(server.port()) + "/loop";
+  Process receiver({cli(), "--signal", signal, "--allow-loopback", "receive", target.path().string()});
+  Process sender({cli(), "--signal", signal, "--allow-loopback", "send", (source / "over-lo.bin").string()});
+  EXPECT_EQ(sender.wait_exit(60s), 0);
+  EXPECT_EQ(receiver.wait_exit(60s), 0);
+  EXPECT_TRUE(receiver.wait_for_line("127.0.0.1", 1s)) << "the path line names loopback";
+  EXPECT_EQ(read_file(target / "over-lo.bin"), test_bytes(500'000));
 }

@@ -43,7 +43,7 @@ TEST(Signaler, DeeplyNestedMessagesAreRefusedBeforeParsing) {
                      std::string(500'000, ']') + "}";
   signaler->inject_text(deep);
   EXPECT_EQ(errors->count, 1);
-  EXPECT_NE(errors->last.find("nests deeper"), std::string::npos) << errors->last;
+  EXPECT_NE(errors->last.find("nested deeper"), std::string::npos) << errors->last;
   int delivered = 0;
   signaler->on("junk", [&](const Json&) { ++delivered; });
   EXPECT_EQ(delivered, 0);

@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <fstream>
+#include <future>
 #include <sstream>
 #include <thread>
 
@@ -300,4 +302,128 @@ TEST(Transaction, ProgressReportsConfirmedBytesSpeedAndEta) {
   }
   EXPECT_TRUE(saw_speed);
   EXPECT_EQ(writer->progress().bytes, kSize);
+}
+
+namespace {
+
+constexpr std::size_t kReadBlockForTests = 1 << 20;  // send_file() reads this much at a time
+
+// Sends `source` with the reader paused, so the writer waits inside
+// send_file(); `change` alters the file then, and the reader resumes.
+void send_while_changing(const std::string& label,
+                         const std::function<void(const std::filesystem::path&)>& change) {
+  auto pair = EnginePair::create();
+  TempDir dir;
+  auto source = dir / "source.bin";
+  write_file(source, test_bytes(6 * kReadBlockForTests));
+  auto [writer, reader] =
+      open_transfer(pair, label, file_metadata("s.bin", 6 * kReadBlockForTests));
+  reader->pause();
+  reader->save_to(dir / "s.bin");
+  std::exception_ptr sent;
+  std::thread sender([&, writer = writer] {
+    try {
+      writer->send_file(source);
+    } catch (...) {
+      sent = std::current_exception();
+    }
+  });
+  EXPECT_TRUE(wait_until([&] { return writer->state() == TransferState::paused; }));
+  change(source);
+  reader->resume();
+  sender.join();
+  try {
+    if (sent) std::rethrow_exception(sent);
+    FAIL() << "send_file() sent a file that changed";
+  } catch (const TransferStoppedError& error) {
+    EXPECT_NE(std::string(error.what()).find("changed while being sent"), std::string::npos)
+        << error.what();
+  }
+  try {
+    reader->wait(20s);
+    FAIL() << "the reader finished a file that changed";
+  } catch (const TransferStoppedError& error) {
+    EXPECT_NE(std::string(error.what()).find("\"s.bin\" changed while being sent"),
+              std::string::npos)
+        << error.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "s.bin"));
+}
+
+}  // namespace
+
+// Issue 11: growing used to be a UsageError from write() (terminate() in
+// the CLI); shrinking a plain TransferError, taken for a lost connection.
+TEST(Transaction, FileThatGrowsWhileSentStopsBothSides) {
+  send_while_changing("grows", [](const std::filesystem::path& source) {
+    std::ofstream(source, std::ios::binary | std::ios::app) << std::string(1000, 'g');
+  });
+}
+
+TEST(Transaction, FileThatShrinksWhileSentStopsBothSides) {
+  send_while_changing("shrinks", [](const std::filesystem::path& source) {
+    std::filesystem::resize_file(source, 2 * kReadBlockForTests + 7);
+  });
+}
+
+// A local failure of the reader (here the final name taken meanwhile) is
+// final on both sides, keeps the verified part file, and a later run of
+// the same transfer only renames it.
+TEST(Transaction, FinalNameTakenMeanwhileStopsBothSidesAndThePartResumes) {
+  auto pair = EnginePair::create();
+  TempDir dir;
+  auto content = test_bytes(3 * kChunk + 11);
+  auto metadata = file_metadata("t.bin", content.size());
+  {
+    auto [writer, reader] = open_transfer(pair, "taken-1", metadata);
+    reader->save_to(dir / "t.bin");
+    write_file(dir / "t.bin", test_bytes(5, 9));  // after save_to checked the name
+    writer->write(content);
+    writer->end();
+    try {
+      reader->wait(20s);
+      FAIL() << "the reader replaced a file it must keep";
+    } catch (const TransferStoppedError& error) {
+      std::string text = error.what();
+      EXPECT_NE(text.find("its final name: File exists"), std::string::npos) << text;
+      EXPECT_NE(text.find("are kept in \"" + (dir / ".t.bin.rtcengine-part").string()),
+                std::string::npos)
+          << text;
+    }
+    EXPECT_THROW(writer->wait(20s), TransferStoppedError);
+  }
+  EXPECT_EQ(read_file(dir / "t.bin"), test_bytes(5, 9));
+  EXPECT_EQ(std::filesystem::file_size(dir / ".t.bin.rtcengine-part"), content.size());
+
+  std::filesystem::remove(dir / "t.bin");
+  auto [writer, reader] = open_transfer(pair, "taken-2", metadata);
+  reader->save_to(dir / "t.bin");
+  EXPECT_EQ(writer->wait_ready(10s), content.size());
+  writer->write(content);
+  writer->end();
+  EXPECT_TRUE(reader->wait(20s));
+  EXPECT_EQ(read_file(dir / "t.bin"), content);
+}
+
+// Strings that are not UTF-8 cannot be JSON: a clear UsageError on the
+// caller's thread, never an exception on the engine's (which terminated).
+TEST(Transaction, MetadataOrValuesThatAreNotUtf8AreRefusedAtTheCallSite) {
+  auto pair = EnginePair::create();
+  EXPECT_THROW((void)pair.a->writable(Json{{"name", "caf\xE9.txt"}}), UsageError);
+  EXPECT_THROW((void)pair.a->writable("latin1", Json{{"name", "caf\xE9.txt"}}), UsageError);
+  auto [left, right] = pair.open_socket("utf8");
+  try {
+    left->write(Json{{"text", "caf\xE9"}});
+    FAIL() << "a value that is not UTF-8 was sent";
+  } catch (const UsageError& error) {
+    EXPECT_NE(std::string(error.what()).find("not valid UTF-8"), std::string::npos) << error.what();
+  }
+  EXPECT_THROW(left->write_event("note", "caf\xE9"), UsageError);
+  // The engines are unharmed: a valid value still arrives.
+  std::promise<std::string> arrived;
+  right->on_data([&](const Message& message) { arrived.set_value(message.text()); });
+  left->write("café");
+  auto future = arrived.get_future();
+  ASSERT_EQ(future.wait_for(10s), std::future_status::ready);
+  EXPECT_EQ(future.get(), "café");
 }

@@ -85,7 +85,13 @@ class Writable {
   // All bytes are written: sends the digest and waits for nothing.
   void end();
   // Sends a whole stream or file and ends; reads what a resuming reader
-  // already has only to hash it. Throws TransferError or std::system_error.
+  // already has only to hash it. With a `size` in the metadata, the input
+  // must hold exactly that many bytes. An input that cannot be read, or
+  // that does not match (a file that grows, shrinks or is modified while
+  // it is sent: size and modification time are compared before and after),
+  // stops the transfer, telling the reader why, and throws
+  // TransferStoppedError ("... changed while being sent"). Other failures
+  // throw TransferError.
   void send_stream(std::istream& in);
   void send_file(const std::filesystem::path& path);
 
@@ -98,7 +104,8 @@ class Writable {
 
   void pause();
   void resume();
-  // Aborts: the reader fails with `reason`.
+  // Aborts: the reader fails with `reason` (bytes that are not UTF-8 are
+  // replaced, as the reason crosses the wire as JSON).
   void stop(const std::string& reason = "stopped by the sender");
 
   TransferState state() const;
@@ -143,7 +150,19 @@ class Readable {
   // Writes to `.<name>.rtcengine-part` next to `path`, verifies, then renames
   // to `path`. Resumes from a partial file of the same transfer. Throws
   // TransferError if `path` exists and overwrite is off.
+  // Every name in the folder (part file, sidecar, final name) is opened
+  // relative to it without following symlinks. A local failure (disk full,
+  // final name taken) cancels the transfer, so the writer learns why; its
+  // message says whether the part file was kept for a resume.
   void save_to(const std::filesystem::path& path, SaveOptions options = {});
+  // As save_to, for a relative '/'-separated name such as a peer sends
+  // ("album/a.jpg"), under `folder`: refuses absolute names, "..", empty or
+  // "." components, backslashes, control characters and components over
+  // 255 bytes (TransferError), creates missing subfolders, and opens each
+  // step from the one before without following a symlink, so the file
+  // cannot land outside `folder`.
+  void save_under(const std::filesystem::path& folder, const std::string& name,
+                  SaveOptions options = {});
   // Pull style: the next chunk, nullopt at the end; throws TransferError on
   // failure or TimeoutError. The queue is bounded (10 MiB): the writer is
   // told to wait when it is full.

@@ -9,6 +9,7 @@
 #include "engine/engine_core.hpp"
 #include "engine/session.hpp"
 #include "rtcengine/engine.hpp"
+#include "socket/frame_codec.hpp"
 #include "transaction/readable_core.hpp"
 #include "transaction/transfer_events.hpp"
 #include "transaction/writable_core.hpp"
@@ -103,6 +104,8 @@ void Engine::take_incoming_readables() {
 
 std::future<WritablePtr> Engine::writable(std::string label, Json metadata,
                                           TransferOptions options) {
+  // Here, on the caller's thread: later it would fail on the engine's.
+  detail::require_encodable(metadata, "the transaction's metadata");
   auto promise = std::make_shared<std::promise<WritablePtr>>();
   auto future = promise->get_future();
   core_->request_socket(
@@ -117,6 +120,8 @@ std::future<WritablePtr> Engine::writable(std::string label, Json metadata,
 }
 
 std::future<WritablePtr> Engine::writable(Json metadata, TransferOptions options) {
+  // Here, on the caller's thread: later it would fail on the engine's.
+  detail::require_encodable(metadata, "the transaction's metadata");
   auto promise = std::make_shared<std::promise<WritablePtr>>();
   auto future = promise->get_future();
   core_->request_unnegotiated(

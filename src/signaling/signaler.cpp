@@ -148,8 +148,10 @@ void Signaler::receive_text(std::string_view text) {
   }
   auto parsed = detail::parse_untrusted_json(text, kMaxMessageDepth);
   if (!parsed.error.empty()) {
-    report_error(ProtocolError("signaling message ignored because " + parsed.error + ": " +
-                               std::string(text.substr(0, 200))));
+    report_error(ProtocolError(
+        (parsed.too_deep ? "signaling message ignored because " + parsed.error
+                         : std::string("signaling message is not valid JSON and was ignored")) +
+        ": " + std::string(text.substr(0, 200))));
     return;
   }
   receive(parsed.value);

@@ -105,11 +105,11 @@ void ReadableCore::pipe_to(std::ostream& out) {
   });
 }
 
-void ReadableCore::save_to(const std::filesystem::path& path, SaveOptions options) {
+void ReadableCore::save_to(SaveTarget target, SaveOptions options) {
   claim_sink();
   std::shared_ptr<PartialFile> file;
   try {
-    file = std::make_shared<PartialFile>(path, options.keep_partial ? transfer_id_ : "", size_,
+    file = std::make_shared<PartialFile>(std::move(target), options.keep_partial ? transfer_id_ : "", size_,
                                          options.overwrite);
   } catch (...) {
     std::lock_guard lock(mutex_);
@@ -294,7 +294,9 @@ void ReadableCore::fail_here(const std::string& reason, const char* tell_event, 
     if (state_ == TransferState::failed || state_ == TransferState::done) return;
     error_ = reason;
     error_is_integrity_ = integrity;
-    error_is_stop_ = stop_pending_;
+    // Cancelling is final on both sides: the writer takes it as a stop.
+    error_is_stop_ =
+        stop_pending_ || (tell_event && std::string_view(tell_event) == kCancelEvent);
     queue_ended_ = true;
     set_state(TransferState::failed);
   }

@@ -39,7 +39,7 @@ class ReadableCore : public std::enable_shared_from_this<ReadableCore> {
 
   void on_data(ChunkHandler handler);
   void pipe_to(std::ostream& out);
-  void save_to(const std::filesystem::path& path, SaveOptions options);
+  void save_to(SaveTarget target, SaveOptions options);
   std::optional<Bytes> read(std::chrono::milliseconds timeout);
 
   bool wait(std::chrono::milliseconds timeout);

@@ -1,19 +1,15 @@
 // The public Writable and Readable: thin faces over their cores, plus the
-// stream and file helpers.
-#include <fstream>
-#include <vector>
-
+// stream and file helpers (sent_input.cpp).
+#include "socket/frame_codec.hpp"
 #include "transaction/readable_core.hpp"
+#include "transaction/save_target.hpp"
+#include "transaction/sent_input.hpp"
 #include "transaction/writable_core.hpp"
 
 namespace rtcengine {
 
 using detail::ReadableCore;
 using detail::WritableCore;
-
-namespace {
-constexpr std::size_t kReadBlock = 1 << 20;
-}
 
 Writable::Writable(std::shared_ptr<WritableCore> core) : core_(std::move(core)) {}
 Writable::~Writable() = default;
@@ -25,28 +21,10 @@ void Writable::write(const void* data, std::size_t size) {
 }
 void Writable::end() { core_->end(); }
 
-void Writable::send_stream(std::istream& in) {
-  std::vector<char> buffer(kReadBlock);
-  while (in) {
-    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-    auto got = static_cast<std::size_t>(in.gcount());
-    if (got == 0) break;
-    write(buffer.data(), got);
-  }
-  if (in.bad()) {
-    stop("the sender could not read its input");
-    throw TransferError("reading the input failed");
-  }
-  end();
-}
+void Writable::send_stream(std::istream& in) { detail::send_stream_exactly(*this, in); }
 
 void Writable::send_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    stop("the sender could not open its file");
-    throw TransferError("cannot open \"" + path.string() + "\" for reading");
-  }
-  send_stream(in);
+  detail::send_file_unchanged(*this, path);
 }
 
 std::optional<std::uint64_t> Writable::wait_ready(std::chrono::milliseconds timeout) {
@@ -55,7 +33,7 @@ std::optional<std::uint64_t> Writable::wait_ready(std::chrono::milliseconds time
 bool Writable::wait(std::chrono::milliseconds timeout) { return core_->wait(timeout); }
 void Writable::pause() { core_->pause(); }
 void Writable::resume() { core_->resume(); }
-void Writable::stop(const std::string& reason) { core_->stop(reason); }
+void Writable::stop(const std::string& reason) { core_->stop(detail::valid_utf8(reason)); }
 TransferState Writable::state() const { return core_->state(); }
 std::exception_ptr Writable::error() const { return core_->error(); }
 TransferProgress Writable::progress() const { return core_->progress(); }
@@ -85,7 +63,11 @@ void Readable::on_data(std::function<void(std::span<const std::uint8_t>)> handle
 }
 void Readable::pipe_to(std::ostream& out) { core_->pipe_to(out); }
 void Readable::save_to(const std::filesystem::path& path, SaveOptions options) {
-  core_->save_to(path, options);
+  core_->save_to(detail::SaveTarget::at(path), options);
+}
+void Readable::save_under(const std::filesystem::path& folder, const std::string& name,
+                          SaveOptions options) {
+  core_->save_to(detail::SaveTarget::under(folder, name), options);
 }
 std::optional<Bytes> Readable::read(std::chrono::milliseconds timeout) {
   return core_->read(timeout);
@@ -93,7 +75,7 @@ std::optional<Bytes> Readable::read(std::chrono::milliseconds timeout) {
 bool Readable::wait(std::chrono::milliseconds timeout) { return core_->wait(timeout); }
 void Readable::pause() { core_->pause(); }
 void Readable::resume() { core_->resume(); }
-void Readable::stop(const std::string& reason) { core_->stop(reason); }
+void Readable::stop(const std::string& reason) { core_->stop(detail::valid_utf8(reason)); }
 TransferState Readable::state() const { return core_->state(); }
 std::exception_ptr Readable::error() const { return core_->error(); }
 TransferProgress Readable::progress() const { return core_->progress(); }

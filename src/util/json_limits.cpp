@@ -45,7 +45,8 @@ ParsedJson parse_untrusted_json(std::string_view text, std::size_t max_depth) {
   ParsedJson result;
   if (nesting_of(text, max_depth) > max_depth) {
     result.value = nlohmann::json::value_t::discarded;
-    result.error = "it nests deeper than " + std::to_string(max_depth) + " levels";
+    result.error = "it is nested deeper than " + std::to_string(max_depth) + " levels";
+    result.too_deep = true;
     return result;
   }
   result.value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);

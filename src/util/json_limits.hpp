@@ -18,6 +18,7 @@ inline constexpr std::size_t kMaxJsonDepth = 64;
 struct ParsedJson {
   nlohmann::json value;  // discarded when `error` is set
   std::string error;     // empty on success
+  bool too_deep = false;  // the error is the nesting, not the syntax
 };
 
 // Parses text unless it is not JSON or nests deeper than `max_depth`; the

@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "interrupt.hpp"
+#include "terminal_text.hpp"
 
 namespace rtcengine::cli {
 
@@ -14,9 +15,10 @@ int run_chat(const GlobalOptions& options) {
   auto socket = get_unless_interrupted(future);
   if (!socket) return kExitInterrupted;
   std::cout << "connected; type lines, Ctrl-D to leave" << std::endl;
-  if (auto path = describe_path(*engine); !path.empty()) std::cout << path << std::endl;
+  if (auto path = describe_path(*engine); !path.empty()) std::cout << printable(path) << std::endl;
+  // The peer's line is one line here, whatever it holds.
   (*socket)->on_data([](const Message& message) {
-    std::cout << "peer: " << message.text() << std::endl;
+    std::cout << "peer: " + printable(message.text()) << std::endl;
   });
   (*socket)->on_close([] { std::cout << "the other side left" << std::endl; });
   std::string line;
@@ -26,6 +28,9 @@ int run_chat(const GlobalOptions& options) {
     } catch (const ClosedError&) {
       std::cerr << "rtcengine chat: the other side left; the line was not sent" << std::endl;
       return kExitFailed;
+    } catch (const UsageError&) {
+      // JSON carries UTF-8 only; say so and keep chatting.
+      std::cerr << "rtcengine chat: the line is not UTF-8 text; it was not sent" << std::endl;
     }
   }
   // Everything typed is delivered before the socket closes.

@@ -8,6 +8,7 @@
 
 #include "commands.hpp"
 #include "interrupt.hpp"
+#include "terminal_text.hpp"
 
 using namespace rtcengine::cli;
 
@@ -31,6 +32,9 @@ int main(int argc, char** argv) {
                  "largest packet sent, 1024..2048 bytes (default 1191, 2048 with local:); larger is "
                  "faster where the path carries it unfragmented (jumbo-frame LAN)");
   app.add_flag("--verbose,-v", options.verbose, "log what the engine does");
+  app.add_flag("--allow-loopback", options.allow_loopback,
+               "also connect over loopback (127.0.0.1), e.g. to a browser on this machine "
+               "through rtcengine-signal; local: channels always do");
   app.add_option("--secret", options.secret,
                  "shared secret both sides give: signaling is authenticated end to end");
 
@@ -63,22 +67,26 @@ int main(int argc, char** argv) {
   }
   bool signal_given = app.count("--signal") > 0 || !channel.empty();
   if (!channel.empty()) options.signal = "local:" + channel;
-  if (make_code) {
-    code = new_transfer_code();
-    std::cout << "code: " << code << "   (on the other side: rtcengine receive --code " << code
-              << ")" << std::endl;
-  }
-  if (!code.empty()) apply_transfer_code(options, code, signal_given);
   install_interrupt_handler();
+  // Every error ends here with a message and a status; none reaches terminate().
   try {
+    if (make_code) {
+      code = new_transfer_code();
+      std::cout << "code: " << code << "   (on the other side: rtcengine receive --code " << code
+                << ")" << std::endl;
+    }
+    if (!code.empty()) apply_transfer_code(options, code, signal_given);
     if (*chat) return run_chat(options);
     if (*send) return run_send(options, paths, flags);
     if (*receive) return run_receive(options, directory, flags);
   } catch (const rtcengine::InvalidOptionError& error) {
-    std::cerr << "rtcengine: " << error.what() << std::endl;
+    std::cerr << "rtcengine: " << printable(error.what()) << std::endl;
     return kExitUsage;
   } catch (const std::exception& error) {
-    std::cerr << "rtcengine: " << error.what() << std::endl;
+    std::cerr << "rtcengine: " << printable(error.what()) << std::endl;
+    return kExitFailed;
+  } catch (...) {
+    std::cerr << "rtcengine: an unknown error" << std::endl;
     return kExitFailed;
   }
   return kExitUsage;

@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "terminal_text.hpp"
+
 namespace rtcengine::cli {
 namespace {
 
@@ -44,6 +46,11 @@ nlohmann::json to_json(const std::string& file, const TransferProgress& progress
   return line;
 }
 
+// A JSON line; text that is not UTF-8 (a local path) is replaced, not thrown.
+std::string json_line(const nlohmann::json& line) {
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace
 
 ProgressDisplay::Mode ProgressDisplay::choose(bool json) {
@@ -56,7 +63,7 @@ std::string ProgressDisplay::bar_line(const std::string& file,
   int filled = progress.fraction ? static_cast<int>(*progress.fraction * kBarWidth) : 0;
   std::string bar(static_cast<std::size_t>(std::clamp(filled, 0, kBarWidth)), '#');
   bar.resize(kBarWidth, '-');
-  return file + " [" + bar + "] " + percent(progress) + "  " + progress.speed_text() +
+  return printable(file) + " [" + bar + "] " + percent(progress) + "  " + progress.speed_text() +
          "  ETA " + format_eta(progress.eta_seconds);
 }
 
@@ -77,7 +84,7 @@ void ProgressDisplay::update(const std::string& file, const TransferProgress& pr
       auto& last = last_line_[file];
       if (now - last < kPlainLineEvery) return;
       last = now;
-      std::cout << "progress " << file << " " << percent(progress) << " " << progress.bytes
+      std::cout << "progress " << printable(file) << " " << percent(progress) << " " << progress.bytes
                 << (progress.total ? "/" + std::to_string(*progress.total) : std::string())
                 << " bytes " << progress.speed_text() << " ETA " << format_eta(progress.eta_seconds)
                 << std::endl;
@@ -86,7 +93,7 @@ void ProgressDisplay::update(const std::string& file, const TransferProgress& pr
     case Mode::json: {
       auto line = to_json(file, progress);
       line["event"] = "progress";
-      std::cout << line.dump() << std::endl;
+      std::cout << json_line(line) << std::endl;
       break;
     }
   }
@@ -99,28 +106,28 @@ void ProgressDisplay::finish(const std::string& file, const TransferProgress& pr
     auto line = to_json(file, progress);
     line["event"] = ok ? "done" : "failed";
     if (!ok) line["error"] = message;
-    std::cout << line.dump() << std::endl;
+    std::cout << json_line(line) << std::endl;
     return;
   }
   clear_bar();
   if (ok) {
-    std::cout << "done " << file << " " << progress.bytes << " bytes, verified"
+    std::cout << "done " << printable(file) << " " << progress.bytes << " bytes, verified"
               << (progress.resumed_from ? " (resumed at " + std::to_string(progress.resumed_from) + ")"
                                         : std::string())
               << std::endl;
   } else {
-    std::cout << "failed " << file << ": " << message << std::endl;
+    std::cout << "failed " << printable(file) << ": " << printable(message) << std::endl;
   }
 }
 
 void ProgressDisplay::note(const std::string& text) {
   std::lock_guard lock(mutex_);
   if (mode_ == Mode::json) {
-    std::cout << nlohmann::json{{"event", "note"}, {"text", text}}.dump() << std::endl;
+    std::cout << json_line({{"event", "note"}, {"text", text}}) << std::endl;
     return;
   }
   clear_bar();
-  std::cout << text << std::endl;
+  std::cout << printable(text) << std::endl;
 }
 
 }  // namespace rtcengine::cli

@@ -1,5 +1,7 @@
 // Shows transfer progress: a bar per file on a terminal, plain periodic
 // lines when stdout is not one, JSON lines with --json. Safe from any thread.
+// Names and messages may come from the peer: outside --json, control and
+// bidi characters in them are shown escaped (terminal_text.hpp).
 #pragma once
 
 #include <chrono>

@@ -1,7 +1,10 @@
 // `rtcengine receive [DIR]`: takes the sender's files into DIR. Names from
-// the peer are checked (no escaping DIR), existing files are kept unless
-// --overwrite, and a file gets its final name only once verified. Exits 0
-// when every file of the sender's manifest arrived verified.
+// the peer are checked, and every name under DIR is opened from its folder
+// without following symlinks (Readable::save_under); existing files are
+// kept unless --overwrite, and a file gets its final name only once
+// verified. A local failure (disk full, name taken) ends that file and is
+// told to the sender. Exits 0 when every file of the sender's manifest
+// arrived verified.
 #include <condition_variable>
 #include <iostream>
 #include <map>
@@ -11,7 +14,7 @@
 #include "commands.hpp"
 #include "interrupt.hpp"
 #include "progress_display.hpp"
-#include "safe_path.hpp"
+#include "terminal_text.hpp"
 #include "transfer_control.hpp"
 
 namespace rtcengine::cli {
@@ -64,8 +67,7 @@ void take(const ReadablePtr& readable, const std::filesystem::path& directory,
     reception->changed.notify_all();
   };
   try {
-    auto path = resolve_under(directory, name);
-    readable->save_to(path, SaveOptions{.overwrite = flags.overwrite});
+    readable->save_under(directory, name, SaveOptions{.overwrite = flags.overwrite});
   } catch (const std::exception& error) {
     readable->stop(error.what());
     display.finish(name.empty() ? "(unnamed)" : name, readable->progress(), false, error.what());
@@ -104,8 +106,14 @@ int run_receive(const GlobalOptions& options, const std::string& directory_text,
   std::filesystem::path directory(directory_text.empty() ? "." : directory_text);
   std::error_code error;
   std::filesystem::create_directories(directory, error);
+  auto quoted = "\"" + printable(directory.string()) + "\"";
+  if (error) {
+    std::cerr << "rtcengine receive: cannot create the folder " << quoted << ": "
+              << error.message() << std::endl;
+    return kExitUsage;
+  }
   if (!std::filesystem::is_directory(directory)) {
-    std::cerr << "rtcengine receive: \"" << directory.string() << "\" is not a folder" << std::endl;
+    std::cerr << "rtcengine receive: " << quoted << " is not a folder" << std::endl;
     return kExitUsage;
   }
   ProgressDisplay display(ProgressDisplay::choose(flags.json));
@@ -114,8 +122,14 @@ int run_receive(const GlobalOptions& options, const std::string& directory_text,
     if (options.verbose) display.note(std::string("warning: ") + error.what());
   });
   auto reception = std::make_shared<Reception>();
+  // On the engine's thread: nothing may escape from here.
   engine->on_readable([&, reception](ReadablePtr readable) {
-    take(readable, directory, flags, display, reception);
+    try {
+      take(readable, directory, flags, display, reception);
+    } catch (const std::exception& failure) {
+      readable->stop(std::string("the receiver failed: ") + failure.what());
+      display.note(std::string("rtcengine receive: ") + failure.what());
+    }
   });
   display.note("waiting for the sender on " + options.signal);
 

@@ -1,7 +1,8 @@
 // `rtcengine send FILE...`: offers each file as a transaction. A transfer
 // cut by a lost connection or a restarted receiver is tried again on the
 // next connection and resumes where the receiver stopped; a refusal or a
-// digest mismatch is final.
+// digest mismatch is final, and so is a file that changes while it is sent.
+// Files that cannot be read are found before the peer connects.
 #include <iostream>
 #include <thread>
 
@@ -37,10 +38,10 @@ Outcome send_one(Engine& engine, const FileToSend& file, ProgressDisplay& displa
   (*writer)->on_progress([&display, name = file.name](const TransferProgress& progress) {
     display.update(name, progress);
   });
-  // Ctrl-C while send_file() blocks: stop from a watcher thread.
-  std::atomic<bool> finished{false};
-  std::thread watcher([&] {
-    while (!finished) {
+  // Ctrl-C while send_file() blocks: stop from a watcher thread. A jthread
+  // is joined however this function is left.
+  std::jthread watcher([&](std::stop_token finished) {
+    while (!finished.stop_requested()) {
       if (interrupted()) {
         (*writer)->stop("the sender was interrupted (Ctrl-C)");
         return;
@@ -48,7 +49,6 @@ Outcome send_one(Engine& engine, const FileToSend& file, ProgressDisplay& displa
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   });
-  Outcome outcome;
   try {
     (*writer)->send_file(file.path);
     while (!(*writer)->wait(std::chrono::milliseconds(200))) {
@@ -56,13 +56,14 @@ Outcome send_one(Engine& engine, const FileToSend& file, ProgressDisplay& displa
     auto progress = (*writer)->progress();
     if (previous_end > progress.resumed_from) resent_total += previous_end - progress.resumed_from;
     display.finish(file.name, progress, true, "");
-    outcome = Outcome::done;
+    return Outcome::done;
   } catch (const TransferStoppedError& error) {
-    outcome = interrupted() ? Outcome::interrupted : Outcome::failed;
+    // Stopped by either side, or the file changed or could not be read: final.
     display.finish(file.name, (*writer)->progress(), false, error.what());
+    return interrupted() ? Outcome::interrupted : Outcome::failed;
   } catch (const IntegrityError& error) {
-    outcome = Outcome::failed;
     display.finish(file.name, (*writer)->progress(), false, error.what());
+    return Outcome::failed;
   } catch (const TransferError& error) {
     // Lost connection or restarted receiver: try again on the next one.
     auto progress = (*writer)->progress();
@@ -70,24 +71,36 @@ Outcome send_one(Engine& engine, const FileToSend& file, ProgressDisplay& displa
     previous_end = (*writer)->bytes_sent();
     display.note("interrupted " + file.name + " after " + std::to_string(progress.bytes) +
                  " confirmed bytes: " + error.what() + "; will resume");
-    outcome = Outcome::retry;
+    return Outcome::retry;
+  } catch (const std::exception& error) {
+    // Anything else is this file's end, told to the receiver.
+    (*writer)->stop(std::string("the sender failed: ") + error.what());
+    display.finish(file.name, (*writer)->progress(), false, error.what());
+    return Outcome::failed;
   }
-  finished = true;
-  watcher.join();
-  return outcome;
+}
+
+// Prints why files cannot be sent; nothing is sent then.
+int refuse(const std::vector<std::string>& problems) {
+  for (const auto& problem : problems) std::cerr << "rtcengine send: " << problem << std::endl;
+  std::cerr << "rtcengine send: nothing was sent; fix or leave out "
+            << (problems.size() == 1 ? "this file" : "these files") << std::endl;
+  return kExitFailed;
 }
 
 }  // namespace
 
 int run_send(const GlobalOptions& options, const std::vector<std::string>& paths,
              const TransferFlags& flags) {
-  std::vector<FileToSend> files;
+  FileList list;
   try {
-    files = list_files(paths);
+    list = list_files(paths);
   } catch (const std::exception& error) {
     std::cerr << "rtcengine send: " << error.what() << std::endl;
     return kExitUsage;
   }
+  if (!list.problems.empty()) return refuse(list.problems);
+  const auto& files = list.files;
   ProgressDisplay display(ProgressDisplay::choose(flags.json));
   auto engine = make_engine(options);
   engine->on_error([&](const Error& error) {

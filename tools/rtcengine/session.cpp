@@ -66,6 +66,8 @@ EnginePtr make_engine(const GlobalOptions& options) {
   engine_options.ice_policy = parse_ice_policy(options.ice_policy);
   if (options.sctp_packet_size) engine_options.sctp_packet_size = options.sctp_packet_size;
   engine_options.network_interfaces = options.interfaces;
+  // LocalSignaler turns it on by itself; this is for ws:// on one machine.
+  engine_options.allow_loopback = options.allow_loopback;
   if (options.verbose) engine_options.log_level = LogLevel::info;
   return Engine::create(make_signaler(options), engine_options);
 }
@@ -85,8 +87,8 @@ std::string describe_path(Engine& engine) {
     if (!numbers.local_candidate || !numbers.remote_candidate) return "";
     return "path: " + describe_candidate(*numbers.local_candidate) + " <-> " +
            describe_candidate(*numbers.remote_candidate);
-  } catch (const Error&) {
-    return "";  // closed meanwhile
+  } catch (const std::exception&) {
+    return "";  // closed meanwhile: the path is only informative
   }
 }
 

@@ -18,6 +18,7 @@ struct GlobalOptions {
   std::size_t sctp_packet_size = 0;  // 0: the engine's default
   std::vector<std::string> interfaces;     // gather only on these
   bool verbose = false;
+  bool allow_loopback = false;  // candidates on 127.0.0.1 too (a browser on this machine)
   std::string secret;  // shared secret: signaling is authenticated end to end
 };
 

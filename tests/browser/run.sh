@@ -21,7 +21,9 @@ if ! "$here/setup.sh"; then
 fi
 export RTCENGINE_PEERS_DIR=$peers RTCENGINE_CHROMIUM=$chromium
 cd "$here"
-files=()
-for arg in "$@"; do [[ $arg == *.test.js ]] && files+=("$arg"); done
-[ ${#files[@]} -gt 0 ] || set -- "$@" ./*.test.js
-exec node --test --test-concurrency=1 --test-reporter=spec "$@"
+options=() files=()
+for arg in "$@"; do
+  if [[ $arg == *.test.js ]]; then files+=("$arg"); else options+=("$arg"); fi
+done
+[ ${#files[@]} -gt 0 ] || files=(./*.test.js)
+exec node --test --test-concurrency=1 --test-reporter=spec "${options[@]}" "${files[@]}"

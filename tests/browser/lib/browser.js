@@ -36,9 +36,9 @@ export async function launchBrowser (harnessUrl) {
       const page = await context.newPage()
       page.on('pageerror', error => pageErrors.push(String(error)))
       if (debug) page.on('console', message => process.stderr.write(`[page] ${message.text()}\n`))
-      await page.goto(`${harnessUrl}/harness/index.html`)
-      await page.waitForFunction(() => window.harnessReady === true, null, { timeout: 10000 })
-      return new PagePeer(page)
+      const peer = new PagePeer(page, `${harnessUrl}/harness/index.html`)
+      await peer.load()
+      return peer
     },
     async close () {
       await context.close().catch(() => {})
@@ -49,8 +49,14 @@ export async function launchBrowser (harnessUrl) {
 
 // One page: call(name, ...args) runs window.t[name](...args) in it.
 export class PagePeer {
-  constructor (page) {
+  constructor (page, url) {
     this.page = page
+    this.url = url
+  }
+
+  async load () {
+    await this.page.goto(this.url)
+    await this.page.waitForFunction(() => window.harnessReady === true, null, { timeout: 10000 })
   }
 
   call (name, ...args) {
@@ -60,6 +66,16 @@ export class PagePeer {
   async reload () {
     await this.page.reload()
     await this.page.waitForFunction(() => window.harnessReady === true, null, { timeout: 10000 })
+  }
+
+  // Kills the page's renderer: nothing is closed cleanly, the peer just
+  // vanishes. A crashed page cannot be loaded again; open a new one.
+  async crash () {
+    const session = await this.page.context().newCDPSession(this.page)
+    const crashed = new Promise(resolve => this.page.once('crash', resolve))
+    session.send('Page.crash').catch(() => {})
+    await crashed
+    await this.page.close().catch(() => {})
   }
 
   close () {

@@ -61,7 +61,10 @@ export function sendRaw (key, text) {
 }
 
 // `total` pattern bytes in binary messages of `chunk`, an optional JSON
-// tail, then close the socket or the engine at once.
+// tail, then close the socket or the engine at once. 'close_engine_drained'
+// first waits until the channel's bufferedAmount is 0: the original's
+// close() is RTCPeerConnection.close(), which drops whatever the channel
+// still buffers, so that is all an application of the original can do.
 export async function stream (key, { total, chunk = 65536, seed = 1, tail, then }) {
   const socket = record(key).socket
   let messages = 0
@@ -71,7 +74,11 @@ export async function stream (key, { total, chunk = 65536, seed = 1, tail, then 
   }
   if (tail !== undefined) await socket.write(tail)
   if (then === 'close_socket') socket.close()
-  if (then === 'close_engine') engine().close()
+  if (then === 'close_engine_drained' && socket.dataChannel.bufferedAmount > 0) {
+    socket.dataChannel.bufferedAmountLowThreshold = 0
+    await new Promise(resolve => socket.dataChannel.addEventListener('bufferedamountlow', resolve, { once: true }))
+  }
+  if (then === 'close_engine' || then === 'close_engine_drained') engine().close()
   return { messages, bufferedAmount: socket.dataChannel.bufferedAmount }
 }
 

@@ -38,11 +38,11 @@ conformance('large transfers', suite => {
 
   it(`a ${LARGE / MiB} MB transaction from the page to C++: equal SHA-256`, { timeout: MS }, async () => {
     const metadata = { name: 'large.bin', size: LARGE }
+    // The page's writable completes once the C++ reader chose its sink.
     await Promise.all([
       pair.page.call('openWritable', 'large-up', 'large-up', metadata),
-      pair.cpp.call('readable', { key: 'large-up', label: 'large-up' })
+      pair.cpp.call('readable', { key: 'large-up', label: 'large-up' }).then(() => pair.cpp.call('read', { key: 'large-up' }))
     ])
-    await pair.cpp.call('read', { key: 'large-up' })
     assert.deepEqual(await pair.page.call('send', 'large-up', { total: LARGE, seed: 31, chunk: MiB }), { written: LARGE })
     const got = await pair.cpp.call('reader_wait', { key: 'large-up', timeout_ms: MS }, MS)
     assert.deepEqual([got.state, got.bytes, got.sha256], ['done', LARGE, expected])

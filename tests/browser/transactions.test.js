@@ -50,24 +50,24 @@ conformance('transactions', suite => {
   it('sized, C++ to the page: metadata exactly as written, every byte', async () => {
     const metadata = { name: 'photo.jpg', size: SIZE, tags: ['a', { b: [1, 2] }], note: null }
     const t = await cppToPage({ metadata, total: SIZE, seed: 3 })
-    assert.deepEqual(t.readable.metadata, metadata, 'the page sees the metadata as C++ wrote it')
-    assert.deepEqual(t.opened.metadata, metadata)
     assert.equal((await t.sending).ok, true)
     await cpp.call('writer_wait', { key: t.key, timeout_ms: 30000 })
     const got = await page.call('waitFinished', t.key)
     assert.deepEqual([got.error, got.bytes, got.sha256], [null, SIZE, patternSha256(SIZE, 3)])
     await page.call('waitSocketClosed', t.key)
+    assert.deepEqual(t.readable.metadata, metadata, 'the page sees the metadata as C++ wrote it, nothing added')
+    assert.deepEqual(t.opened.metadata, metadata, 'Writable::metadata() is what the user gave')
   })
 
   it('sized, page to C++: metadata exactly as written, every byte', async () => {
     const metadata = { name: 'notes.txt', size: SIZE, nested: { deep: [true, 1.5, 'x'] } }
     const t = await pageToCpp({ metadata, total: SIZE, seed: 4 })
-    assert.deepEqual(t.readable.metadata, metadata, 'C++ sees the metadata as the page wrote it')
     assert.deepEqual(await t.sending, { written: SIZE })
     const got = await cpp.call('reader_wait', { key: t.key, timeout_ms: 30000 })
     assert.deepEqual([got.state, got.bytes, got.sha256], ['done', SIZE, patternSha256(SIZE, 4)])
-    assert.deepEqual(got.metadata, metadata)
     await page.call('waitSocketClosed', t.key)
+    assert.deepEqual(t.readable.metadata, metadata, 'C++ sees the metadata as the page wrote it')
+    assert.deepEqual(got.metadata, metadata)
   })
 
   it('unnegotiated, C++ to the page (readables())', async () => {

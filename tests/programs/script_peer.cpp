@@ -34,6 +34,7 @@ const std::map<std::string, Entry>& commands() {
   static const std::map<std::string, Entry> table = {
       {"engine", {create_engine, false}},
       {"info", {[](Peer& peer, const Command&) { return engine_info(peer); }, false}},
+      {"signaler", {[](Peer& peer, const Command&) { return signaler_info(peer); }, false}},
       {"wait_state", {wait_state, true}},
       {"close_engine", {[](Peer& peer, const Command&) { return close_engine(peer); }, true}},
       {"socket", {open_socket, true}},

@@ -2,7 +2,6 @@
 // is read from its first line ("listening on ws://127.0.0.1:PORT").
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
-import http from 'node:http'
 import { paths } from './env.js'
 
 export async function startSignalServer (extraArgs = []) {
@@ -23,13 +22,6 @@ export async function startSignalServer (extraArgs = []) {
     port,
     // A fresh room URL for each pair of peers.
     roomUrl: (name = 'room') => `ws://127.0.0.1:${port}/${name}-${++rooms}`,
-    health: () => new Promise((resolve, reject) => {
-      http.get(`http://127.0.0.1:${port}/healthz`, response => {
-        let body = ''
-        response.on('data', chunk => { body += chunk })
-        response.on('end', () => resolve(JSON.parse(body)))
-      }).on('error', reject)
-    }),
     stop: () => new Promise(resolve => {
       if (child.exitCode !== null) return resolve()
       child.once('exit', resolve)

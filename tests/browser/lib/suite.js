@@ -46,12 +46,11 @@ class Suite {
     await this.signal?.stop()
   }
 
-  // Resolves once the server counts `count` WebSocket clients.
-  async waitConnections (count, timeoutMs = 10000) {
+  // Resolves once `check` is true; it is asked every 20 ms.
+  async waitUntil (check, what, timeoutMs = 10000) {
     const deadline = Date.now() + timeoutMs
-    for (;;) {
-      if ((await this.signal.health()).connections >= count) return
-      if (Date.now() > deadline) throw new Error(`the signal server never saw ${count} clients`)
+    while (!await check()) {
+      if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`)
       await new Promise(resolve => setTimeout(resolve, 20))
     }
   }
@@ -69,9 +68,12 @@ class Suite {
     const cppRole = pageRole === undefined ? 'automatic' : pageRole === 'polite' ? 'impolite' : 'polite'
     const startCpp = () => pair.cpp.call('engine', { url: pair.url, role: cppRole })
     const startPage = () => pair.page.call('connect', pair.url, pageRole === undefined ? { debug } : { role: pageRole, debug })
-    const before = (await this.signal.health()).connections
+    // The first side is in the room before the second starts.
+    const inRoom = first === 'cpp'
+      ? async () => (await pair.cpp.call('signaler')).connected_to_server
+      : async () => (await pair.page.call('info')).joined
     await (first === 'cpp' ? startCpp() : startPage())
-    await this.waitConnections(before + 1)
+    await this.waitUntil(inRoom, `the ${first === 'cpp' ? 'C++ peer' : 'page'} joining its room`)
     await (first === 'cpp' ? startPage() : startCpp())
     await pair.waitConnected()
     return pair

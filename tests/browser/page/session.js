@@ -78,6 +78,7 @@ export function info () {
     connection: e.connection.get(),
     closed: e.closed.get(),
     signalerReady: session.signaler.ready.get(),
+    joined: session.signaler.joined,
     roomErrors: session.signaler.roomErrors
   }
 }

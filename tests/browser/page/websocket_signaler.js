@@ -9,6 +9,7 @@ export default class WebSocketSignaler extends SignalerBase {
   constructor (url) {
     super()
     this.peerPresent = false
+    this.joined = false
     this.roomErrors = []
     this.ws = new WebSocket(url)
     this.ws.addEventListener('open', () => this.updateReady())
@@ -24,7 +25,10 @@ export default class WebSocketSignaler extends SignalerBase {
   }
 
   onRoomEvent (message) {
-    if (message.event === 'welcome') this.peerPresent = message.peer_present
+    if (message.event === 'welcome') {
+      this.joined = true
+      this.peerPresent = message.peer_present
+    }
     if (message.event === 'peer-joined') this.peerPresent = true
     if (message.event === 'peer-left') this.peerPresent = false
     if (message.event === 'error') this.roomErrors.push(message)

@@ -49,6 +49,7 @@ inline Json create_engine(Peer& peer, const Command& command) {
     std::lock_guard lock(peer.mutex);
     previous = std::move(peer.engine);
     peer.engine = engine;
+    peer.signaler = signaler;
     generation = ++peer.generation;
     peer.sockets.clear();
     peer.writers.clear();
@@ -66,6 +67,13 @@ inline Json engine_info(Peer& peer) {
   return {{"role", role ? Json(std::string(to_string(*role))) : Json()},
           {"state", std::string(to_string(engine->state()))},
           {"peer_generation", engine->peer_generation()}};
+}
+
+// Whether the signaler is in its room on the server (the peer may be absent).
+inline Json signaler_info(Peer& peer) {
+  std::lock_guard lock(peer.mutex);
+  if (!peer.signaler) throw std::invalid_argument("no engine: send {\"cmd\":\"engine\"} first");
+  return {{"connected_to_server", peer.signaler->connected_to_server()}};
 }
 
 // {"cmd":"wait_state","state":"connected","timeout_ms":N}

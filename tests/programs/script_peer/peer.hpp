@@ -41,6 +41,7 @@ class Peer {
  public:
   std::mutex mutex;
   EnginePtr engine;
+  std::shared_ptr<WebSocketSignaler> signaler;
   std::uint64_t generation = 0;  // counts engines created; events carry it
   std::map<std::string, std::shared_ptr<SocketEntry>> sockets;
   std::map<std::string, WritablePtr> writers;

@@ -18,6 +18,13 @@ function failures (results, side) {
   return results.filter(r => r.error || r.status === 'rejected').map(r => `${side}: ${r.error ?? r.reason?.message}`)
 }
 
+// What each side opened and received this round, for a failure message.
+async function roundState (cpp, page, since, cppResults, pageResults) {
+  const incomingCpp = cpp.eventsWhere(e => e.event === 'incoming-socket', since).map(e => e.channel)
+  return `C++ opened ${JSON.stringify(cppResults.map(r => r.key ?? 'FAILED'))}, received ${JSON.stringify(incomingCpp)}; ` +
+    `page opened ${JSON.stringify(pageResults.map(r => r.key ?? 'FAILED'))}, received ${JSON.stringify(await page.call('incomingSocketKeys'))}`
+}
+
 // Opens on the C++ side: every request sent before any reply.
 function cppOpenMany (cpp, labels, count) {
   return Promise.allSettled([
@@ -58,7 +65,8 @@ conformance('glare', suite => {
           cppOpenMany(cpp, labels, UNNEGOTIATED),
           page.call('connectAndOpen', url, {}, labels, UNNEGOTIATED, OPEN_MS)
         ])
-        assert.deepEqual([...failures(cppResults, 'C++'), ...failures(pageResults, 'page')], [], `round ${round}: sockets that did not open`)
+        assert.deepEqual([...failures(cppResults, 'C++'), ...failures(pageResults, 'page')], [],
+          `round ${round}: sockets that did not open; ${await roundState(cpp, page, since, cppResults, pageResults)}`)
         const incomingCpp = await cpp.waitEvents(e => e.event === 'incoming-socket' && e.engine === generation, UNNEGOTIATED,
           { since, timeoutMs: OPEN_MS, what: `round ${round}: the page's sockets on C++` })
         const incomingPage = await Promise.all(Array.from({ length: UNNEGOTIATED }, (_, i) => page.call('nextIncomingSocket', i, OPEN_MS)))
@@ -91,7 +99,8 @@ conformance('glare', suite => {
           cppOpenMany(cpp, labels, UNNEGOTIATED),
           page.call('openMany', labels, UNNEGOTIATED, OPEN_MS)
         ])
-        assert.deepEqual([...failures(cppResults, 'C++'), ...failures(pageResults, 'page')], [], `round ${round}: sockets that did not open`)
+        assert.deepEqual([...failures(cppResults, 'C++'), ...failures(pageResults, 'page')], [],
+          `round ${round}: sockets that did not open; ${await roundState(cpp, page, since, cppResults, pageResults)}`)
         const incomingCpp = await cpp.waitEvents(e => e.event === 'incoming-socket', UNNEGOTIATED,
           { since, timeoutMs: OPEN_MS, what: `round ${round}: the page's sockets on C++` })
         const incomingPage = await Promise.all(Array.from({ length: UNNEGOTIATED }, (_, i) => page.call('nextIncomingSocket', pageIncoming + i, OPEN_MS)))

@@ -13,7 +13,13 @@ packages=(
   libssl-dev openssl
   iproute2 util-linux procps
   coturn
+  chromium
 )
+# Node.js and npm run the browser suite (tests/browser/). Debian's packages
+# only where the machine has none: a newer Node.js already there stays.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -281,3 +281,26 @@ TEST(OriginalProtocol, PeerFloodingChannelsIsBoundedAndOtherSocketsKeepWorking) 
     return at_y->data.size() == 2;
   }));
 }
+
+// Negotiated labels nobody asked for fill the waiting list; a socket() call
+// made afterwards still gets its channel.
+TEST(OriginalProtocol, WaitingChannelsDoNotCrowdOutOneThatIsAskedFor) {
+  auto impolite = loopback_options(), polite = loopback_options();
+  impolite.role = Role::impolite;
+  polite.role = Role::polite;
+  auto pair = EnginePair::create(impolite, polite);
+  ASSERT_TRUE(pair.wait_connected());
+  auto refused = std::make_shared<std::atomic<int>>(0);
+  pair.a->on_error([refused](const Error&) { ++*refused; });
+  std::vector<std::future<SocketPtr>> flood;
+  for (int i = 0; i < 300; ++i) flood.push_back(pair.b->socket("flood-" + std::to_string(i)));
+  ASSERT_TRUE(wait_until([&] { return refused->load() >= 300 - 256; }, 30s));
+  auto [x, y] = pair.open_socket("asked-for");
+  auto at_y = std::make_shared<Recorder>();
+  at_y->attach(*y, {});
+  x->write("here");
+  EXPECT_TRUE(wait_until([&] {
+    std::lock_guard lock(at_y->mutex);
+    return at_y->data.size() == 1;
+  }));
+}

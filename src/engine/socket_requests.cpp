@@ -300,7 +300,11 @@ void EngineCore::on_data_channel(std::uint64_t, std::shared_ptr<DataChannel> cha
     return;
   }
   // Negotiated: kept until the matching socket() call takes it.
-  if (session_->unclaimed.size() >= kMaxWaitingChannels && !session_->unclaimed.count(label)) {
+  // One that a socket() call already waits for is taken at once, whatever else waits.
+  bool wanted = std::any_of(requests_.begin(), requests_.end(),
+                            [&](const SocketRequest& r) { return r.label == label; });
+  if (!wanted && session_->unclaimed.size() >= kMaxWaitingChannels &&
+      !session_->unclaimed.count(label)) {
     report_error(ProtocolError("closed the peer's channel \"" + label.substr(0, 100) + "\": " +
                                std::to_string(kMaxWaitingChannels) +
                                " of its channels already wait for a socket() call"));

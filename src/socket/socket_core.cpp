@@ -251,6 +251,8 @@ void SocketCore::receive(const std::uint8_t* data, std::size_t size, bool binary
   bool kept;
   if (auto* event = std::get_if<EventFrame>(&decoded)) {
     if (auto internal = internal_events_.find(event->name); internal != internal_events_.end()) {
+      RTCENGINE_LOG(verbose, "socket " << label_ << " (id " << channel_->id() << "): "
+                                       << event->name);
       auto handler = internal->second;
       handler(event->payload);
       return;
@@ -376,16 +378,32 @@ void SocketCore::finish_close_if_drained() {
   if (!ready_to_close || channel_->is_closed()) return;
   // Without the handshake nothing tells us the peer has it all; at least
   // SCTP must have sent it, since a reset drops SCTP's queue.
-  if (!sent_close_marker_ && !transport_drained()) return;
+  if (!sent_close_marker_) {
+    close_when_transport_drained();
+    return;
+  }
   channel_->close();
 }
 
-bool SocketCore::transport_drained() {
-  auto queued = channel_->transport_queued_amount();
+void SocketCore::close_when_transport_drained() {
+  if (transport_read_pending_) return;
+  transport_read_pending_ = true;
+  std::weak_ptr<SocketCore> weak = weak_from_this();
+  channel_->read_transport_queued([weak](std::uint64_t queued) {
+    if (auto self = weak.lock()) {
+      self->transport_read_pending_ = false;
+      self->on_transport_queued(static_cast<std::size_t>(queued));
+    }
+  });
+}
+
+void SocketCore::on_transport_queued(std::size_t queued) {
+  if (closed_ || channel_->is_closed()) return;
   auto now = std::chrono::steady_clock::now();
   if (queued == 0) {
     transport_queued_ = 0;
-    return true;
+    channel_->close();
+    return;
   }
   if (queued != transport_queued_.exchange(queued)) {
     transport_moved_ = now;
@@ -394,19 +412,13 @@ bool SocketCore::transport_drained() {
                  " bytes unsent; the peer took nothing for " +
                  std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
                                     kTransportStallLimit).count()) + " s"));
-    return true;
+    channel_->close();
+    return;
   }
-  if (!drain_recheck_posted_) {
-    drain_recheck_posted_ = true;
-    std::weak_ptr<SocketCore> weak = weak_from_this();
-    loop_.post_after(kTransportDrainPoll, [weak] {
-      if (auto self = weak.lock()) {
-        self->drain_recheck_posted_ = false;
-        self->finish_close_if_drained();
-      }
-    });
-  }
-  return false;
+  std::weak_ptr<SocketCore> weak = weak_from_this();
+  loop_.post_after(kTransportDrainPoll, [weak] {
+    if (auto self = weak.lock()) self->close_when_transport_drained();
+  });
 }
 
 std::size_t SocketCore::unsent_bytes() const {

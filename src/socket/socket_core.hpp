@@ -110,8 +110,10 @@ class SocketCore : public std::enable_shared_from_this<SocketCore> {
   void enqueue_control(std::string frame);
   void on_peer_close_marker();
   void start_close_handshake_timer();
-  // Whether SCTP sent all it holds for this channel; otherwise rechecks soon.
-  bool transport_drained();
+  // Closes the channel once SCTP sent all it holds for it (reads it again
+  // every few milliseconds while it moves).
+  void close_when_transport_drained();
+  void on_transport_queued(std::size_t queued);
 
   EventLoop& loop_;
   std::shared_ptr<DataChannel> channel_;
@@ -154,7 +156,7 @@ class SocketCore : public std::enable_shared_from_this<SocketCore> {
   // Without the handshake: SCTP's own queue, watched until it is empty.
   std::atomic<std::size_t> transport_queued_{0};
   std::chrono::steady_clock::time_point transport_moved_;
-  bool drain_recheck_posted_ = false;
+  bool transport_read_pending_ = false;
 };
 
 }  // namespace rtcengine::detail

@@ -5,7 +5,7 @@ namespace rtcengine::detail {
 
 LibwebrtcDataChannel::LibwebrtcDataChannel(
     rtc::scoped_refptr<webrtc::DataChannelInterface> channel,
-    std::shared_ptr<const SctpSendQueue> send_queue)
+    std::shared_ptr<SctpSendQueue> send_queue)
     : channel_(std::move(channel)), send_queue_(std::move(send_queue)) {}
 
 LibwebrtcDataChannel::~LibwebrtcDataChannel() {
@@ -45,8 +45,12 @@ std::uint64_t LibwebrtcDataChannel::buffered_amount() const {
   return channel_->buffered_amount();
 }
 
-std::uint64_t LibwebrtcDataChannel::transport_queued_amount() const {
-  return send_queue_ ? send_queue_->queued_bytes(channel_->id()) : 0;
+void LibwebrtcDataChannel::read_transport_queued(std::function<void(std::uint64_t)> done) {
+  if (!send_queue_) {
+    done(0);
+    return;
+  }
+  send_queue_->read_queued_bytes(channel_->id(), std::move(done));
 }
 
 void LibwebrtcDataChannel::close() { channel_->Close(); }

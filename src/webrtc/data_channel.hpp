@@ -34,10 +34,10 @@ class DataChannel {
   // False when the channel is not open or libwebrtc refused the message.
   virtual bool send(const std::uint8_t* data, std::size_t size, bool binary) = 0;
   virtual std::uint64_t buffered_amount() const = 0;
-  // Bytes the SCTP transport still queues for this channel: handed over,
-  // so not in buffered_amount(), but not sent yet, and dropped by close().
-  // A short blocking hop to the network thread: for closing, not per write.
-  virtual std::uint64_t transport_queued_amount() const = 0;
+  // Reads the bytes the SCTP transport still queues for this channel:
+  // handed over, so not in buffered_amount(), but not sent yet, and dropped
+  // by close(). `done` runs later on the EventLoop; for closing, not per write.
+  virtual void read_transport_queued(std::function<void(std::uint64_t queued)> done) = 0;
   virtual void close() = 0;
   virtual SocketStats stats() const = 0;
 };

@@ -11,7 +11,7 @@ namespace rtcengine::detail {
 class LibwebrtcDataChannel final : public DataChannel, private webrtc::DataChannelObserver {
  public:
   LibwebrtcDataChannel(rtc::scoped_refptr<webrtc::DataChannelInterface> channel,
-                       std::shared_ptr<const SctpSendQueue> send_queue);
+                       std::shared_ptr<SctpSendQueue> send_queue);
   ~LibwebrtcDataChannel() override;
 
   std::string label() const override;
@@ -22,7 +22,7 @@ class LibwebrtcDataChannel final : public DataChannel, private webrtc::DataChann
   void clear_callbacks() override;
   bool send(const std::uint8_t* data, std::size_t size, bool binary) override;
   std::uint64_t buffered_amount() const override;
-  std::uint64_t transport_queued_amount() const override;
+  void read_transport_queued(std::function<void(std::uint64_t)> done) override;
   void close() override;
   SocketStats stats() const override;
 
@@ -32,7 +32,7 @@ class LibwebrtcDataChannel final : public DataChannel, private webrtc::DataChann
   void OnBufferedAmountChange(uint64_t sent_data_size) override;
 
   rtc::scoped_refptr<webrtc::DataChannelInterface> channel_;
-  std::shared_ptr<const SctpSendQueue> send_queue_;
+  std::shared_ptr<SctpSendQueue> send_queue_;
   Callbacks callbacks_;
   bool observing_ = false;
   bool announced_open_ = false;

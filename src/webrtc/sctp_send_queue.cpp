@@ -1,5 +1,6 @@
 #include "webrtc/sctp_send_queue.hpp"
 
+
 namespace rtcengine::detail {
 
 // Forwards every call to libwebrtc's dcsctp socket unchanged.
@@ -55,17 +56,26 @@ class ObservedSctpSocket final : public dcsctp::DcSctpSocketInterface {
   absl::optional<dcsctp::DcSctpSocketHandoverState> GetHandoverStateAndClose() override {
     return inner_->GetHandoverStateAndClose();
   }
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+  dcsctp::SctpImplementation peer_implementation() const override {
+    return inner_->peer_implementation();
+  }
+#pragma GCC diagnostic pop
 
  private:
   std::unique_ptr<dcsctp::DcSctpSocketInterface> inner_;
   std::shared_ptr<SctpSendQueue> queue_;
 };
 
-std::size_t SctpSendQueue::queued_bytes(int stream_id) const {
-  if (stream_id < 0) return 0;
-  return network_thread_.BlockingCall([this, stream_id]() -> std::size_t {
-    if (!socket_) return 0;
-    return socket_->buffered_amount(dcsctp::StreamID(static_cast<uint16_t>(stream_id)));
+void SctpSendQueue::read_queued_bytes(int stream_id, std::function<void(std::size_t)> done) {
+  rtc::Thread* caller = rtc::Thread::Current();
+  network_thread_.PostTask([self = shared_from_this(), stream_id, caller, done = std::move(done)] {
+    std::size_t queued = 0;
+    if (self->socket_ && stream_id >= 0) {
+      queued = self->socket_->buffered_amount(dcsctp::StreamID(static_cast<uint16_t>(stream_id)));
+    }
+    caller->PostTask([done, queued] { done(queued); });
   });
 }
 

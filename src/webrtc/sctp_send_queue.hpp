@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 
 #include <net/dcsctp/public/dcsctp_socket.h>
@@ -14,13 +15,15 @@
 
 namespace rtcengine::detail {
 
-class SctpSendQueue {
+class SctpSendQueue : public std::enable_shared_from_this<SctpSendQueue> {
  public:
   explicit SctpSendQueue(rtc::Thread& network_thread) : network_thread_(network_thread) {}
 
-  // Bytes queued in SCTP for `stream_id` and not yet sent. Any thread but
-  // the network thread, where it hops to (a short blocking call).
-  std::size_t queued_bytes(int stream_id) const;
+  // Reads the bytes queued in SCTP for `stream_id` and not yet sent on the
+  // network thread, and calls `done` with them on the calling libwebrtc
+  // thread. Never blocks: a blocking hop from the signaling thread let
+  // libwebrtc deliver other work inside it, and messages went missing.
+  void read_queued_bytes(int stream_id, std::function<void(std::size_t)> done);
 
  private:
   friend class ObservedSctpSocket;

@@ -189,9 +189,10 @@ TEST(Cli, SquattedRoomEndsWithAClearMessageAndExitOne) {
   TempDir source, target;
   write_file(source / "f.bin", test_bytes(1000));
   Channel channel;
-  Process receiver(channel.shell("'" + cli() + "' --signal " + base + "/taken receive '" +
+  // exec: a tool that never exits is killed by the test, not left behind.
+  Process receiver(channel.shell("exec '" + cli() + "' --signal " + base + "/taken receive '" +
                                  target.path().string() + "' 2>&1"));
-  Process sender(channel.shell("'" + cli() + "' --signal " + base + "/locked send '" +
+  Process sender(channel.shell("exec '" + cli() + "' --signal " + base + "/locked send '" +
                                (source / "f.bin").string() + "' 2>&1"));
   EXPECT_EQ(sender.wait_exit(30s), 1);
   EXPECT_TRUE(sender.wait_for_line("room \"locked\": wrong-secret", 1s));

@@ -387,7 +387,14 @@ struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
 
   void report(const Error& error) {
     std::lock_guard lock(mutex);
-    if (owner) owner->report_error(error);
+    if (!owner) return;
+    try {
+      owner->report_error(error);
+    } catch (const std::exception& thrown) {
+      // The user's error handler threw, on the shared I/O thread.
+      RTCENGINE_LOG(error, "websocket signaler: an error handler threw: " << thrown.what() << " (reporting: "
+                                                         << error.what() << ")");
+    }
   }
 
   void shut_down() {

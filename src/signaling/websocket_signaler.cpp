@@ -17,10 +17,10 @@
 #include <future>
 #include <mutex>
 #include <optional>
-#include <regex>
 
 #include "signaling/local_io.hpp"
 #include "signaling/server_refusal.hpp"
+#include "signaling/websocket_endpoint.hpp"
 #include "util/log.hpp"
 
 namespace rtcengine {
@@ -32,38 +32,6 @@ namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using PlainStream = websocket::stream<beast::tcp_stream>;
 using TlsStream = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
-
-struct ParsedUrl {
-  bool tls = false;
-  std::string host;
-  std::string port;
-  std::string target;  // path and query
-};
-
-ParsedUrl parse_url(const std::string& url) {
-  static const std::regex pattern(R"(^(wss?)://(\[[^\]]+\]|[^/:?#]+)(?::(\d+))?(/[^#]*)?$)");
-  std::smatch match;
-  if (!std::regex_match(url, match, pattern)) {
-    throw InvalidOptionError("WebSocketSignaler url: \"" + url +
-                             "\" is not ws://HOST[:PORT]/ROOM or wss://HOST[:PORT]/ROOM");
-  }
-  ParsedUrl parsed;
-  parsed.tls = match[1] == "wss";
-  parsed.host = match[2];
-  if (parsed.host.front() == '[') parsed.host = parsed.host.substr(1, parsed.host.size() - 2);
-  parsed.port = match[3].matched ? match[3].str() : (parsed.tls ? "443" : "80");
-  parsed.target = match[4].matched ? match[4].str() : "/";
-  if (parsed.target == "/" || parsed.target.rfind("/?", 0) == 0) {
-    throw InvalidOptionError("WebSocketSignaler url: \"" + url + "\" names no room (ws://HOST:PORT/ROOM)");
-  }
-  return parsed;
-}
-
-// The room's name: the target's path without its "/" and query.
-std::string room_of(const ParsedUrl& url) {
-  std::string path = url.target.substr(1);
-  return path.substr(0, path.find('?'));
-}
 
 // A field of a message from the server, which may be anything: a wrong
 // type is an empty value here, never an exception on the I/O thread.
@@ -81,7 +49,7 @@ bool true_field(const Json& message, const char* name) {
 
 struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
   WebSocketSignalerOptions options;
-  ParsedUrl url;
+  detail::WebSocketEndpoint url;
   asio::io_context& io = detail::local_io();
   tcp::resolver resolver{io};
   asio::steady_timer retry_timer{io};
@@ -412,27 +380,6 @@ WebSocketSignalerOptions options_for(std::string url) {
   options.url = std::move(url);
   return options;
 }
-
-asio::ssl::context tls_context_for(const WebSocketSignalerOptions& options) {
-  asio::ssl::context context(asio::ssl::context::tls_client);
-  if (!options.verify_certificate) {
-    context.set_verify_mode(asio::ssl::verify_none);
-    return context;
-  }
-  context.set_verify_mode(asio::ssl::verify_peer);
-  boost::system::error_code error;
-  if (options.ca_file.empty()) {
-    context.set_default_verify_paths(error);
-  } else {
-    context.load_verify_file(options.ca_file, error);
-  }
-  if (error) {
-    throw InvalidOptionError("WebSocketSignaler ca_file: cannot load \"" + options.ca_file +
-                             "\": " + error.message() + " (a PEM file of CA certificates is expected)");
-  }
-  return context;
-}
-
 }  // namespace
 
 WebSocketSignaler::WebSocketSignaler(std::string url)
@@ -447,9 +394,9 @@ WebSocketSignaler::WebSocketSignaler(WebSocketSignalerOptions options)
   if (options.room_full_timeout.count() <= 0) {
     throw InvalidOptionError("WebSocketSignaler room_full_timeout: must be positive");
   }
-  impl_->url = parse_url(options.url);
-  if (impl_->url.tls) impl_->tls_context.emplace(tls_context_for(options));
-  impl_->judge.emplace(impl_->url.host + ":" + impl_->url.port, room_of(impl_->url),
+  impl_->url = detail::WebSocketEndpoint::parse(options.url);
+  if (impl_->url.tls) impl_->tls_context.emplace(detail::tls_client_context(options));
+  impl_->judge.emplace(impl_->url.host + ":" + impl_->url.port, impl_->url.room,
                        options.room_full_timeout);
   impl_->options = std::move(options);
   impl_->owner = this;

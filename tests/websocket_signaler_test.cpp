@@ -307,3 +307,21 @@ TEST(WebSocketSignaler, MalformedServerMessagesAreReportedNotFatal) {
   EXPECT_EQ(arrived.get()["n"], 1);
   signaler->close();
 }
+
+// The server's words reach a terminal through the CLI: no escape sequence
+// (window title, colours, cursor moves) may travel with them.
+TEST(WebSocketSignaler, ServerTextIsReportedWithoutControlCharacters) {
+  ScriptedServer server({R"({"type":"room","event":"error","code":"wrong-secret","message":"\u001b]0;owned\u0007\u009b2J\r\ndone f verified"})"});
+  auto signaler = std::make_shared<WebSocketSignaler>("ws://127.0.0.1:" + std::to_string(server.port()) + "/r");
+  std::promise<std::string> reported;
+  auto text = reported.get_future();
+  signaler->on_error([&reported](const Error& error) {
+    if (dynamic_cast<const SignalingError*>(&error)) reported.set_value(error.what());
+  });
+  ASSERT_EQ(text.wait_for(10s), std::future_status::ready);
+  std::string message = text.get();
+  EXPECT_NE(message.find("wrong-secret"), std::string::npos) << message;
+  for (unsigned char byte : message) EXPECT_TRUE(byte >= 0x20 && byte != 0x7F) << message;
+  EXPECT_EQ(message.find("\xC2\x9B"), std::string::npos) << message;
+  signaler->close();
+}

@@ -56,6 +56,12 @@ std::string sanitized(const std::string& channel) {
 
 enum class SendResult { sent, gone, busy, failed };
 
+// Text from another process, quoted with control characters escaped, so a
+// report printed on a terminal cannot carry escape sequences.
+std::string quoted(const std::string& text) {
+  return Json(text).dump(-1, ' ', true, Json::error_handler_t::replace);
+}
+
 // The field as a string; anything else (missing, a number) is empty.
 std::string string_field(const Json& message, const char* name) {
   auto found = message.find(name);
@@ -219,14 +225,14 @@ struct LocalSignaler::Impl : std::enable_shared_from_this<Impl> {
     std::string src = message.is_object() ? string_field(message, "src") : "";
     if (type.empty() || src.empty()) {
       report(ProtocolError("LocalSignaler: ignored a datagram that is not a channel message: " +
-                           Json(text.substr(0, 80)).dump(-1, ' ', true, Json::error_handler_t::replace)));
+                           quoted(text.substr(0, 80))));
       return;
     }
     if (src == id) return;
     if (!detail::is_member_id(src) || sender.path() != (folder / src).string()) {
-      report(ProtocolError("LocalSignaler: ignored a datagram claiming to come from member \"" +
-                           src.substr(0, 40) + "\" but sent from \"" + sender.path() +
-                           "\" (a process forging another member's messages?)"));
+      report(ProtocolError("LocalSignaler: ignored a datagram claiming to come from member " +
+                           quoted(src.substr(0, 40)) + " but sent from " + quoted(sender.path()) +
+                           " (a process forging another member's messages?)"));
       return;
     }
     if (type == "heartbeat") {

@@ -1,8 +1,32 @@
 #include "signaling/server_refusal.hpp"
 
 #include <algorithm>
+#include <string_view>
 
 namespace rtcengine::detail {
+
+namespace {
+
+// What the server says reaches a terminal: at most 200 bytes, with control
+// characters (C0, DEL, and C1 as UTF-8, which some terminals obey) as '?'.
+std::string printable(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size() && out.size() < 200; ++i) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    bool c1 = byte == 0xC2 && i + 1 < text.size() &&
+              static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+              static_cast<unsigned char>(text[i + 1]) <= 0x9F;
+    if (byte < 0x20 || byte == 0x7F || c1) {
+      out += '?';
+      i += c1 ? 1 : 0;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
 
 ServerRefusalJudge::ServerRefusalJudge(std::string server, std::string room,
                                        std::chrono::milliseconds room_full_timeout)
@@ -19,7 +43,7 @@ void ServerRefusalJudge::on_joined() {
 
 ServerRefusal ServerRefusalJudge::on_room_error(const std::string& code, const std::string& text,
                                                 Clock::time_point now) {
-  std::string said = text.empty() ? code : code + ": " + text;
+  std::string said = printable(text.empty() ? code : code + ": " + text);
   if (code == "wrong-secret") {
     return {true, where() + ": " + said +
                       ". Either the peer uses another room secret, or someone else opened this "
@@ -52,7 +76,7 @@ ServerRefusal ServerRefusalJudge::on_http_refusal(int status, const std::string&
   std::string said = "HTTP " + std::to_string(status);
   std::string text = body.substr(0, 200);
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
-  if (!text.empty()) said += ": " + text;
+  if (!text.empty()) said += ": " + printable(text);
   // 408 and 429 say "later"; other 4xx say "never like this" (bad room
   // name, wrong path, headers too large); 5xx is the server's own trouble.
   bool final = status >= 400 && status < 500 && status != 408 && status != 429;

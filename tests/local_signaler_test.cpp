@@ -8,8 +8,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <mutex>
+#include <thread>
 
 #include "rtcengine/local_signaler.hpp"
 #include "support/process.hpp"
@@ -343,4 +345,32 @@ TEST(LocalSignaler, StaleChannelFoldersAreCleanedUp) {
   }
   // The last member of a channel takes its folder along.
   EXPECT_FALSE(std::filesystem::exists(folder.path + "/used"));
+}
+
+// Members sweep empty channel folders and the last one leaving removes its
+// folder, while others may be between creating that folder and binding in
+// it: they must make it again, never fail (the CLI test lost about one
+// transfer in ten to this before).
+TEST(LocalSignaler, ConcurrentStartsAndLeavesInOneFolderAlwaysBind) {
+  TempFolder folder;
+  std::atomic<int> failures{0};
+  std::string first_failure;
+  std::mutex failure_mutex;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 150; ++i) {
+        try {
+          LocalSignaler member(folder.options(t % 2 ? "odd" : "even"));
+        } catch (const Error& error) {
+          if (failures++ == 0) {
+            std::lock_guard lock(failure_mutex);
+            first_failure = error.what();
+          }
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0) << first_failure;
 }

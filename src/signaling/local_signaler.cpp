@@ -131,14 +131,15 @@ struct LocalSignaler::Impl : std::enable_shared_from_this<Impl> {
     folder = fs::canonical(base, error) / channel;
     if (error) folder = base / channel;
     boost::system::error_code bind_error;
-    // A member sweeping the base may remove the channel folder between our
-    // mkdir and bind (it was empty then): make it again.
-    for (int attempt = 0; attempt < 3; ++attempt) {
+    // Another member sweeping the base, or the channel's last member
+    // leaving, may remove the channel folder between our mkdir and bind (it
+    // was empty then): make it again.
+    for (int attempt = 0; attempt < 10; ++attempt) {
       ::mkdir(folder.c_str(), 0700);
       if (socket.is_open()) socket.close(bind_error);
       socket.open(Datagram(), bind_error);
       if (!bind_error) socket.bind(Datagram::endpoint((folder / id).string()), bind_error);
-      if (bind_error != boost::asio::error::not_found) break;
+      if (bind_error != boost::system::errc::no_such_file_or_directory) break;
     }
     if (bind_error) {
       throw SignalingError("LocalSignaler: cannot listen at " + (folder / id).string() + ": " +

@@ -262,11 +262,11 @@ TEST(LocalSignaler, RefusesAFolderAnotherUserOwnsOrMayOpen) {
   EXPECT_TRUE(std::filesystem::is_empty(planted)) << "nothing may be created in it";
 
   std::string open_to_all = folder.path + "/open";
-  ASSERT_EQ(mkdir(open_to_all.c_str(), 0755), 0);
-  ASSERT_EQ(chmod(open_to_all.c_str(), 0755), 0);
+  ASSERT_EQ(mkdir(open_to_all.c_str(), 0777), 0);
+  ASSERT_EQ(chmod(open_to_all.c_str(), 0777), 0);
   options.directory = open_to_all;
   message = signaling_error_of(options);
-  EXPECT_NE(message.find("mode 0755"), std::string::npos) << message;
+  EXPECT_NE(message.find("mode 0777, which lets others write in it"), std::string::npos) << message;
 
   std::string link = folder.path + "/link";
   std::filesystem::create_directory_symlink(planted, link);
@@ -275,15 +275,23 @@ TEST(LocalSignaler, RefusesAFolderAnotherUserOwnsOrMayOpen) {
   EXPECT_NE(message.find("symbolic link"), std::string::npos) << message;
 }
 
-TEST(LocalSignaler, CreatesItsFolderPrivate) {
+// Fresh, it is made 0700; left at 0755 by an earlier version (ours, and
+// nobody else could write in it), it is closed to 0700.
+TEST(LocalSignaler, CreatesItsFolderPrivateAndClosesOneOthersCouldRead) {
   TempFolder folder;
   auto options = folder.options();
-  options.directory = folder.path + "/fresh";
-  LocalSignaler signaler(options);
-  struct stat info {};
-  ASSERT_EQ(lstat(options.directory.c_str(), &info), 0);
-  EXPECT_EQ(info.st_mode & 07777, 0700u);
-  EXPECT_EQ(info.st_uid, geteuid());
+  for (std::string name : {"fresh", "left-by-an-earlier-version"}) {
+    options.directory = folder.path + "/" + name;
+    if (name != "fresh") {
+      ASSERT_EQ(mkdir(options.directory.c_str(), 0755), 0);
+      ASSERT_EQ(chmod(options.directory.c_str(), 0755), 0);
+    }
+    LocalSignaler signaler(options);
+    struct stat info {};
+    ASSERT_EQ(lstat(options.directory.c_str(), &info), 0);
+    EXPECT_EQ(info.st_mode & 07777, 0700u) << name;
+    EXPECT_EQ(info.st_uid, geteuid()) << name;
+  }
 }
 
 // The default folder under /tmp, planted by someone else before this user

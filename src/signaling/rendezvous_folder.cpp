@@ -74,9 +74,16 @@ void ensure_private_folder(const fs::path& base) {
     refuse(base, "belongs to user " + std::to_string(info.st_uid) + ", not to you (user " +
                      std::to_string(::geteuid()) + ")");
   }
-  if ((info.st_mode & 077) != 0) {
+  if ((info.st_mode & 022) != 0) {
     refuse(base, "has mode " + octal_mode(info.st_mode) +
-                     " (it must be 0700: chmod 700 it only if you are sure nobody else used it)");
+                     ", which lets others write in it (it must be 0700; chmod 700 it only if you "
+                     "are sure nobody else used it)");
+  }
+  // Ours, and nobody else could write in it: earlier versions left the base
+  // at 0755 (only the channel folders were 0700). Close it.
+  if ((info.st_mode & 077) != 0 && ::chmod(base.c_str(), 0700) != 0) {
+    refuse(base, "has mode " + octal_mode(info.st_mode) + " and cannot be made 0700 (" +
+                     std::strerror(errno) + ")");
   }
 }
 

@@ -14,7 +14,9 @@ std::filesystem::path default_rendezvous_base();
 
 // Creates `base` (mode 0700) when missing; then requires that it is a real
 // folder (not a symbolic link), owned by this user, that no other user may
-// open. Throws SignalingError naming the folder, what is wrong and what to do.
+// write in, and makes it 0700 if others could still read it (as earlier
+// versions left it). Throws SignalingError naming the folder, what is wrong
+// and what to do.
 void ensure_private_folder(const std::filesystem::path& base);
 
 // A member's socket name: 16 lowercase hex digits (its random id).

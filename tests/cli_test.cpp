@@ -10,6 +10,7 @@
 #include "support/signal_server_process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_data.hpp"
+#include "support/ws_client.hpp"
 
 using namespace rtcengine::test;
 using namespace std::chrono_literals;
@@ -393,4 +394,25 @@ TEST(Cli, AllowLoopbackConnectsThroughASignalServerOnThisMachine) {
   EXPECT_EQ(receiver.wait_exit(60s), 0);
   EXPECT_TRUE(receiver.wait_for_line("127.0.0.1", 1s)) << "the path line names loopback";
   EXPECT_EQ(read_file(target / "over-lo.bin"), test_bytes(500'000));
+// Issue 11, room squatting: strangers who hold the room (silently, or with
+// a room secret of their own) used to leave the user waiting forever with
+// no word unless --verbose. Now the tool says why and exits 1.
+TEST(Cli, SquattedRoomEndsWithAClearMessageAndExitOne) {
+  SignalServerProcess server({"--quiet"});
+  std::string base = "ws://127.0.0.1:" + std::to_string(server.port());
+  WsClient squatter(server.port(), "/taken");
+  WsClient accomplice(server.port(), "/taken");
+  WsClient secretive(server.port(), "/locked?secret=theirs");
+  TempDir source, target;
+  write_file(source / "f.bin", test_bytes(1000));
+  Channel channel;
+  // exec: a tool that never exits is killed by the test, not left behind.
+  Process receiver(channel.shell("exec '" + cli() + "' --signal " + base + "/taken receive '" +
+                                 target.path().string() + "' 2>&1"));
+  Process sender(channel.shell("exec '" + cli() + "' --signal " + base + "/locked send '" +
+                               (source / "f.bin").string() + "' 2>&1"));
+  EXPECT_EQ(sender.wait_exit(30s), 1);
+  EXPECT_TRUE(sender.wait_for_line("room \"locked\": wrong-secret", 1s));
+  EXPECT_EQ(receiver.wait_exit(60s), 1);
+  EXPECT_TRUE(receiver.wait_for_line("room \"taken\": still full", 1s));
 }

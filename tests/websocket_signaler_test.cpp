@@ -14,6 +14,7 @@
 #include "support/test_certificate.hpp"
 #include "support/test_data.hpp"
 #include "support/wait.hpp"
+#include "support/ws_client.hpp"
 
 using namespace rtcengine;
 using namespace rtcengine::test;
@@ -52,6 +53,73 @@ void expect_round_trip(const SocketPtr& from, const SocketPtr& to, const std::st
   EXPECT_EQ(future.get(), text);
   to->on_data(nullptr);
 }
+
+// Collects an engine's errors, and tells whether a SignalingError came.
+struct Errors {
+  std::mutex mutex;
+  std::vector<std::string> texts;
+  std::string final_text;
+
+  std::string final_error() {
+    std::lock_guard lock(mutex);
+    return final_text;
+  }
+};
+
+std::shared_ptr<Errors> watch_errors(Engine& engine) {
+  auto errors = std::make_shared<Errors>();
+  engine.on_error([errors](const Error& error) {
+    std::lock_guard lock(errors->mutex);
+    errors->texts.push_back(error.what());
+    if (dynamic_cast<const SignalingError*>(&error)) errors->final_text = error.what();
+  });
+  return errors;
+}
+
+// The engine gave up with a SignalingError saying `expected`, is closed,
+// and a socket asked for now fails with that reason instead of waiting.
+void expect_closed_by_signaling(Engine& engine, Errors& errors, const std::string& expected,
+                                std::chrono::seconds within) {
+  ASSERT_TRUE(engine.wait_for(ConnectionState::closed, within)) << "still waiting forever";
+  EXPECT_NE(errors.final_error().find(expected), std::string::npos) << errors.final_error();
+  auto socket = engine.socket("after");
+  ASSERT_EQ(socket.wait_for(5s), std::future_status::ready);
+  try {
+    socket.get();
+    ADD_FAILURE() << "a socket opened on a closed engine";
+  } catch (const ClosedError& error) {
+    EXPECT_NE(std::string(error.what()).find(expected), std::string::npos) << error.what();
+  }
+}
+
+// A WebSocket "server" that says whatever the test wants to one client.
+class ScriptedServer {
+ public:
+  explicit ScriptedServer(std::vector<std::string> script)
+      : acceptor_(io_, {boost::asio::ip::make_address("127.0.0.1"), 0}) {
+    thread_ = std::thread([this, script = std::move(script)] {
+      try {
+        boost::beast::websocket::stream<boost::asio::ip::tcp::socket> ws(acceptor_.accept());
+        ws.accept();
+        for (const auto& text : script) ws.write(boost::asio::buffer(text));
+        boost::beast::flat_buffer buffer;
+        while (true) ws.read(buffer);  // until the client goes
+      } catch (const std::exception&) {
+      }
+    });
+  }
+  ~ScriptedServer() {
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    thread_.join();
+  }
+  std::uint16_t port() const { return acceptor_.local_endpoint().port(); }
+
+ private:
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::thread thread_;
+};
 
 }  // namespace
 
@@ -180,4 +248,80 @@ TEST(WebSocketSignaler, WssConnectsWithTheServersCertificateAndRefusesAnUntruste
   ASSERT_EQ(reported.wait_for(10s), std::future_status::ready);
   EXPECT_NE(reported.get().find("TLS handshake failed"), std::string::npos);
   EXPECT_FALSE(untrusting->ready());
+}
+
+// Issue 11, room squatting: two strangers sit silently in the room, so the
+// server answers room-full forever. The engine must not wait forever.
+TEST(WebSocketSignaler, RoomHeldByTwoSquattersEndsTheEngineWithASignalingError) {
+  SignalServerProcess server({"--quiet"});
+  WsClient squatter(server.port(), "/squatted");
+  WsClient accomplice(server.port(), "/squatted");
+  auto engine = engine_for("ws://127.0.0.1:" + std::to_string(server.port()) + "/squatted");
+  auto errors = watch_errors(*engine);
+  // Room-full is retried for 10 s (a client's own old connection may still
+  // be in the room); then it is final.
+  expect_closed_by_signaling(*engine, *errors, "room \"squatted\": still full", 60s);
+}
+
+TEST(WebSocketSignaler, RoomOpenedWithAnotherSecretEndsTheEngine) {
+  SignalServerProcess server({"--quiet"});
+  WsClient squatter(server.port(), "/private?secret=theirs");
+  auto engine = engine_for("ws://127.0.0.1:" + std::to_string(server.port()) + "/private?secret=ours");
+  auto errors = watch_errors(*engine);
+  expect_closed_by_signaling(*engine, *errors, "wrong-secret", 20s);
+}
+
+// The other half of squatting: the real user who did get in sits with a
+// silent stranger. When its real peer is turned away, it is told too.
+TEST(WebSocketSignaler, MemberPairedWithASilentSquatterLearnsItsPeerWasTurnedAway) {
+  SignalServerProcess server({"--quiet"});
+  std::string url = "ws://127.0.0.1:" + std::to_string(server.port()) + "/taken";
+  WsClient squatter(server.port(), "/taken");
+  auto signaler = std::make_shared<WebSocketSignaler>(url);
+  auto engine = Engine::create(signaler, loopback_options());
+  auto errors = watch_errors(*engine);
+  ASSERT_TRUE(wait_until([&] { return signaler->ready(); }));
+  WsClient turned_away(server.port(), "/taken");
+  expect_closed_by_signaling(*engine, *errors, "another client tried to join", 20s);
+}
+
+TEST(WebSocketSignaler, UpgradeRefusedForABadRoomNameIsFinal) {
+  SignalServerProcess server({"--quiet"});
+  auto engine = engine_for("ws://127.0.0.1:" + std::to_string(server.port()) + "/..");
+  auto errors = watch_errors(*engine);
+  expect_closed_by_signaling(*engine, *errors, "HTTP 400", 20s);
+}
+
+// Whatever a server (or anyone in the middle of ws://) sends, the shared
+// I/O thread must not throw: a wrong type used to end the process.
+TEST(WebSocketSignaler, MalformedServerMessagesAreReportedNotFatal) {
+  ScriptedServer server({R"({"type":7})", R"({"type":"room","event":5})",
+                         R"({"type":"room","event":"welcome","peer_present":"yes"})",
+                         R"({"type":"room","event":"error","code":["x"]})",
+                         R"({"type":"x","n":1})"});
+  auto signaler = std::make_shared<WebSocketSignaler>("ws://127.0.0.1:" + std::to_string(server.port()) + "/r");
+  std::promise<Json> delivered;
+  auto arrived = delivered.get_future();
+  signaler->on("x", [&delivered](const Json& message) { delivered.set_value(message); });
+  ASSERT_EQ(arrived.wait_for(10s), std::future_status::ready);
+  EXPECT_EQ(arrived.get()["n"], 1);
+  signaler->close();
+}
+
+// The server's words reach a terminal through the CLI: no escape sequence
+// (window title, colours, cursor moves) may travel with them.
+TEST(WebSocketSignaler, ServerTextIsReportedWithoutControlCharacters) {
+  ScriptedServer server({R"({"type":"room","event":"error","code":"wrong-secret","message":"\u001b]0;owned\u0007\u009b2J\r\ndone f verified"})"});
+  auto signaler = std::make_shared<WebSocketSignaler>("ws://127.0.0.1:" + std::to_string(server.port()) + "/r");
+  std::promise<std::string> reported;
+  auto text = reported.get_future();
+  signaler->on_error([&reported](const Error& error) {
+    if (dynamic_cast<const SignalingError*>(&error)) reported.set_value(error.what());
+  });
+  ASSERT_EQ(text.wait_for(10s), std::future_status::ready);
+  std::string message = text.get();
+  EXPECT_NE(message.find("wrong-secret"), std::string::npos) << message;
+  for (unsigned char byte : message) EXPECT_TRUE(byte >= 0x20 && byte != 0x7F) << message;
+  EXPECT_EQ(message.find("\xC2\x9B"), std::string::npos) << message;
+  signaler->close();
 }

@@ -56,6 +56,17 @@ class AuthenticationError : public ProtocolError {
   using ProtocolError::ProtocolError;
 };
 
+// Signaling cannot go on, and retrying will not help: the server refused
+// the room for good (someone else holds it: room-full that lasts, another
+// room secret; or a wrong token), or a LocalSignaler's folder is unsafe. A
+// signaler reports it through its error handler; the engine then reports it
+// through Engine::on_error and closes (state closed). The message says what
+// happened and what to do.
+class SignalingError : public Error {
+ public:
+  using Error::Error;
+};
+
 // The call cannot be made this way (wrong thread, duplicate label, ...).
 class UsageError : public Error {
  public:

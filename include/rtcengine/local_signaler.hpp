@@ -17,12 +17,18 @@ struct LocalSignalerOptions {
   // The peer counts as gone after this long without a heartbeat.
   std::chrono::milliseconds heartbeat_timeout{2000};
   // Where the channel's rendezvous lives; empty picks
-  // $XDG_RUNTIME_DIR/rtcengine or /tmp/rtcengine-<uid>.
+  // $XDG_RUNTIME_DIR/rtcengine or /tmp/rtcengine-<uid>. It must be a
+  // folder of this user's that nobody else may open (mode 0700; created so
+  // when missing), since whoever can open it could read and forge the
+  // channel's messages.
   std::string directory;
 };
 
 class LocalSignaler : public Signaler {
  public:
+  // Throws SignalingError when the folder is not private to this user (the
+  // message names it and says what to do) or the socket cannot be bound;
+  // InvalidOptionError for bad options.
   explicit LocalSignaler(LocalSignalerOptions options = {});
   explicit LocalSignaler(std::string channel);
   ~LocalSignaler() override;

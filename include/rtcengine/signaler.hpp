@@ -71,7 +71,9 @@ class Signaler {
   void on(const std::string& type, MessageHandler handler);
   void off(const std::string& type);
 
-  // Malformed or refused incoming messages are reported here.
+  // Malformed or refused incoming messages are reported here, and so is a
+  // SignalingError: the signaler gave up for good (the engine closes). A
+  // SignalingError reported before a handler is set is kept for it.
   void on_error(ErrorHandler handler);
 
  protected:
@@ -83,6 +85,7 @@ class Signaler {
   // Parses and routes raw text; oversized or non-JSON text is reported.
   void receive_text(std::string_view text);
 
+  // Report a SignalingError when signaling cannot go on (final).
   void report_error(const Error& error);
 
  private:

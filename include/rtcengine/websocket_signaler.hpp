@@ -3,6 +3,13 @@
 // server relays their messages. Ready while the server connection is up and
 // the other peer is in the room. After a drop it reconnects with backoff;
 // the engine's open data channels do not need it meanwhile.
+//
+// Refusals that retrying cannot cure end it for good, reported as
+// SignalingError (the engine then closes): wrong-secret, unauthorized,
+// bad-message, an upgrade refused with a 4xx status (bad room name), a
+// room-full that lasts, and a third client turned away while the member
+// with us has sent nothing (a squatter holding the room). Every other
+// failure is reported as Error and retried with backoff.
 #pragma once
 
 #include <chrono>
@@ -24,6 +31,11 @@ struct WebSocketSignalerOptions {
   // the server's certificate at all (turn off only for tests).
   std::string ca_file;
   bool verify_certificate = true;
+  // room-full (two other clients hold the room) is retried, since one of
+  // them may be this client's own old connection the server has not dropped
+  // yet; after this long (and 3 refusals) it is final. A client that was in
+  // the room before waits at least 70 s, past the server's keep-alive.
+  std::chrono::milliseconds room_full_timeout{10000};
 };
 
 class WebSocketSignaler : public Signaler {

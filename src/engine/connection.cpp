@@ -89,6 +89,10 @@ void EngineCore::install_signaler_handlers() {
     auto self = weak.lock();
     if (!self) return;
     std::string text = error.what();
+    if (dynamic_cast<const SignalingError*>(&error)) {
+      self->post([text](EngineCore& core) { core.on_final_signaling_error(text); });
+      return;
+    }
     self->post([text](EngineCore& core) { core.report_error(ProtocolError(text)); });
   });
   ready_listener_ = signaler_->add_ready_listener([weak](bool ready) {
@@ -97,6 +101,15 @@ void EngineCore::install_signaler_handlers() {
     }
   });
   if (signaler_->ready()) on_signaler_ready(true);
+}
+
+void EngineCore::on_final_signaling_error(const std::string& text) {
+  if (closing_) return;
+  report_error(SignalingError(text));
+  // No peer can be reached through this signaler any more: waiting would
+  // be forever. Closing fails pending requests with the same reason.
+  close_reason_ = text;
+  begin_close(false);
 }
 
 void EngineCore::send_signal(Json message) {
@@ -387,7 +400,8 @@ void EngineCore::begin_close(bool by_peer) {
   if (closing_) return;
   closing_ = true;
   (void)by_peer;
-  fail_all_requests("the engine was closed before the socket opened");
+  fail_all_requests(close_reason_.empty() ? "the engine was closed before the socket opened"
+                                          : close_reason_);
   if (!session_) {
     finish_close();
     return;
@@ -521,6 +535,7 @@ void EngineCore::on_error(Engine::ErrorHandler handler) {
         case ErrorKind::authentication: handler(AuthenticationError(text)); break;
         case ErrorKind::protocol: handler(ProtocolError(text)); break;
         case ErrorKind::plain: handler(Error(text)); break;
+        case ErrorKind::signaling: handler(SignalingError(text)); break;
       }
     }
   });
@@ -535,6 +550,7 @@ void EngineCore::report_error(const Error& error) {
   if (kept_errors_.size() >= 64) kept_errors_.pop_front();
   ErrorKind kind = dynamic_cast<const AuthenticationError*>(&error) ? ErrorKind::authentication
                    : dynamic_cast<const ProtocolError*>(&error)     ? ErrorKind::protocol
+                   : dynamic_cast<const SignalingError*>(&error)    ? ErrorKind::signaling
                                                                     : ErrorKind::plain;
   kept_errors_.emplace_back(kind, error.what());
 }

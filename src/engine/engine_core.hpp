@@ -86,6 +86,8 @@ class EngineCore : public std::enable_shared_from_this<EngineCore> {
   // connection.cpp
   void start();
   void install_signaler_handlers();
+  // The signaler gave up for good (SignalingError): report, then close.
+  void on_final_signaling_error(const std::string& text);
   void on_role_message(const Json& message);
   void on_description_message(const Json& message);
   void on_candidate_message(const Json& message);
@@ -149,6 +151,7 @@ class EngineCore : public std::enable_shared_from_this<EngineCore> {
   std::uint64_t generation_ = 0;
   bool started_ = false;
   bool closing_ = false;
+  std::string close_reason_;  // set when the engine closed itself; failed requests say it
   Signaler::ListenerId ready_listener_ = 0;
   std::deque<Json> early_signals_;  // negotiation messages before a session
   std::size_t early_signal_bytes_ = 0;
@@ -168,7 +171,7 @@ class EngineCore : public std::enable_shared_from_this<EngineCore> {
   bool finished_ = false;  // finish_close() returned: no handler runs again
 
   Engine::ErrorHandler error_handler_;
-  enum class ErrorKind { plain, protocol, authentication };
+  enum class ErrorKind { plain, protocol, authentication, signaling };
   std::deque<std::pair<ErrorKind, std::string>> kept_errors_;
 
   // Sockets.

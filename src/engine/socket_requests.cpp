@@ -83,7 +83,9 @@ void EngineCore::add_request(SocketRequest request) {
     if (request.on_fail) request.on_fail(std::make_exception_ptr(error));
   };
   if (closing_) {
-    fail(ClosedError("the engine is closed; create a new engine to open sockets"));
+    fail(ClosedError(close_reason_.empty()
+                         ? "the engine is closed; create a new engine to open sockets"
+                         : close_reason_));
     return;
   }
   if (request.label && !request.internal &&

@@ -4,6 +4,8 @@
 
 #include <thread>
 
+#include "util/log.hpp"
+
 namespace rtcengine::detail {
 namespace {
 
@@ -14,13 +16,29 @@ struct SharedIo {
       context.get_executor()};
 };
 
+// Signalers catch at their own handlers and report there; this is the last
+// line for anything else. An exception leaving a std::thread's body calls
+// std::terminate, and this thread serves every signaler of the process.
+void run_forever(boost::asio::io_context& context) {
+  while (true) {
+    try {
+      context.run();
+      return;
+    } catch (const std::exception& error) {
+      RTCENGINE_LOG(error, "signaling I/O thread: a handler threw, carrying on: " << error.what());
+    } catch (...) {
+      RTCENGINE_LOG(error, "signaling I/O thread: a handler threw, carrying on");
+    }
+  }
+}
+
 }  // namespace
 
 boost::asio::io_context& local_io() {
   // Never destroyed: signalers may still be closing while statics go away.
   static SharedIo* io = [] {
     auto* shared = new SharedIo();
-    std::thread([shared] { shared->context.run(); }).detach();
+    std::thread([shared] { run_forever(shared->context); }).detach();
     return shared;
   }();
   return io->context;

@@ -1,6 +1,8 @@
 // LocalSignaler: members of a channel are Unix datagram sockets in one
 // folder, named by random ids. Filesystem paths (not abstract sockets) so
-// that processes in different network namespaces still meet.
+// that processes in different network namespaces still meet, and so that a
+// datagram's sender is known: each member sends from its bound socket, and
+// a message counts only when its "src" names the socket it came from.
 #include "rtcengine/local_signaler.hpp"
 
 #include <sys/socket.h>
@@ -21,6 +23,7 @@
 
 #include "rtcengine/options.hpp"
 #include "signaling/local_io.hpp"
+#include "signaling/rendezvous_folder.hpp"
 #include "util/log.hpp"
 
 namespace rtcengine {
@@ -51,24 +54,33 @@ std::string sanitized(const std::string& channel) {
   return result;
 }
 
-fs::path default_directory() {
-  if (const char* runtime = std::getenv("XDG_RUNTIME_DIR"); runtime && *runtime) {
-    return fs::path(runtime) / "rtcengine";
-  }
-  return fs::path("/tmp") / ("rtcengine-" + std::to_string(::getuid()));
+enum class SendResult { sent, gone, busy, failed };
+
+// Text from another process, quoted with control characters escaped, so a
+// report printed on a terminal cannot carry escape sequences.
+std::string quoted(const std::string& text) {
+  return Json(text).dump(-1, ' ', true, Json::error_handler_t::replace);
 }
 
-enum class SendResult { sent, gone, busy, failed };
+// The field as a string; anything else (missing, a number) is empty.
+std::string string_field(const Json& message, const char* name) {
+  auto found = message.find(name);
+  return found != message.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
 
 }  // namespace
 
 struct LocalSignaler::Impl : std::enable_shared_from_this<Impl> {
   LocalSignalerOptions options;
-  fs::path folder;
+  fs::path folder;  // canonical, so every member spells a member's path alike
   std::string id = random_id();
   Datagram::socket socket{detail::local_io()};
+  Datagram::endpoint sender;  // of the datagram being received
   boost::asio::steady_timer heartbeat_timer{detail::local_io()};
   std::vector<char> buffer = std::vector<char>(kMaxDatagram + 1);
+  // The bound socket's descriptor, for sending from any thread; -1 once
+  // closed. The lock keeps it from closing under a sendto.
+  std::mutex send_mutex;
   int send_fd = -1;
 
   mutable std::mutex mutex;  // guards everything below and `owner`
@@ -78,23 +90,31 @@ struct LocalSignaler::Impl : std::enable_shared_from_this<Impl> {
   Clock::time_point last_heard;
 
   // ---- sending, any thread ----
-  SendResult send_to(const std::string& member, const std::string& text) {
+  SendResult send_to(const std::string& member, const std::string& text, int* failure = nullptr) {
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
     std::string path = (folder / member).string();
     if (path.size() >= sizeof address.sun_path) return SendResult::failed;
     std::memcpy(address.sun_path, path.c_str(), path.size() + 1);
-    ssize_t sent = ::sendto(send_fd, text.data(), text.size(), MSG_DONTWAIT,
-                            reinterpret_cast<sockaddr*>(&address), sizeof address);
-    if (sent == static_cast<ssize_t>(text.size())) return SendResult::sent;
-    if (errno == ECONNREFUSED) {
+    int error = EBADF;
+    {
+      std::lock_guard lock(send_mutex);
+      if (send_fd >= 0) {
+        ssize_t sent = ::sendto(send_fd, text.data(), text.size(), MSG_DONTWAIT,
+                                reinterpret_cast<sockaddr*>(&address), sizeof address);
+        if (sent == static_cast<ssize_t>(text.size())) return SendResult::sent;
+        error = sent < 0 ? errno : EMSGSIZE;
+      }
+    }
+    if (failure) *failure = error;
+    if (error == ECONNREFUSED) {
       // Nobody is bound there: a member that crashed left its file behind.
       std::error_code ignored;
       fs::remove(path, ignored);
       return SendResult::gone;
     }
-    if (errno == ENOENT) return SendResult::gone;
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return SendResult::busy;
+    if (error == ENOENT) return SendResult::gone;
+    if (error == EAGAIN || error == EWOULDBLOCK) return SendResult::busy;
     return SendResult::failed;
   }
 
@@ -102,40 +122,73 @@ struct LocalSignaler::Impl : std::enable_shared_from_this<Impl> {
     return Json{{"type", "heartbeat"}, {"src", id}, {"peer", peer}}.dump();
   }
 
+  // ---- caller's thread, before the io thread knows this member ----
+  // Binds this member's socket in its channel folder; throws SignalingError.
+  void bind_member_socket(const fs::path& base, const std::string& channel) {
+    detail::ensure_private_folder(base);
+    detail::sweep_stale_members(base);
+    std::error_code error;
+    folder = fs::canonical(base, error) / channel;
+    if (error) folder = base / channel;
+    boost::system::error_code bind_error;
+    // Another member sweeping the base, or the channel's last member
+    // leaving, may remove the channel folder between our mkdir and bind (it
+    // was empty then): make it again.
+    for (int attempt = 0; attempt < 10; ++attempt) {
+      ::mkdir(folder.c_str(), 0700);
+      if (socket.is_open()) socket.close(bind_error);
+      socket.open(Datagram(), bind_error);
+      if (!bind_error) socket.bind(Datagram::endpoint((folder / id).string()), bind_error);
+      if (bind_error != boost::system::errc::no_such_file_or_directory) break;
+    }
+    if (bind_error) {
+      throw SignalingError("LocalSignaler: cannot listen at " + (folder / id).string() + ": " +
+                           bind_error.message());
+    }
+    int size = 1 << 20;
+    ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+    ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+    send_fd = socket.native_handle();
+  }
+
   // ---- io thread ----
   void start() {
-    std::error_code error;
-    fs::create_directories(folder, error);
-    ::chmod(folder.c_str(), 0700);
-    fs::path own = folder / id;
-    fs::remove(own, error);
-    send_fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    int size = 1 << 20;
-    ::setsockopt(send_fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
-    boost::system::error_code asio_error;
-    socket.open(Datagram(), asio_error);
-    if (!asio_error) socket.bind(Datagram::endpoint(own.string()), asio_error);
-    if (asio_error) {
-      report(Error("LocalSignaler: cannot listen at " + own.string() + ": " + asio_error.message()));
-      return;
-    }
-    ::setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
     receive_next();
-    beat();
+    guarded("heartbeat", [this] { beat(); });
+  }
+
+  // Runs `step`; an exception would end the shared I/O thread (and the
+  // process), so it is reported instead and the signaler goes on.
+  template <typename Step>
+  void guarded(const char* what, Step step) {
+    try {
+      step();
+    } catch (const std::exception& error) {
+      report(Error(std::string("LocalSignaler: ") + what + " failed: " + error.what()));
+    }
   }
 
   void receive_next() {
     auto self = shared_from_this();
-    socket.async_receive(boost::asio::buffer(buffer),
-                         [self](const boost::system::error_code& error, std::size_t size) {
-                           if (error == boost::asio::error::operation_aborted) return;
-                           if (!error) self->on_datagram(std::string(self->buffer.data(), size));
-                           if (self->socket.is_open()) self->receive_next();
-                         });
+    socket.async_receive_from(
+        boost::asio::buffer(buffer), sender,
+        [self](const boost::system::error_code& error, std::size_t size) {
+          if (error == boost::asio::error::operation_aborted) return;
+          if (!error) {
+            self->guarded("a datagram", [&] { self->on_datagram(std::string(self->buffer.data(), size)); });
+          }
+          if (self->socket.is_open()) self->receive_next();
+        });
   }
 
   // Sends a heartbeat to every member, forgets a silent peer, and repeats.
   void beat() {
+    // Re-armed first: nothing below may stop the heartbeats.
+    auto self = shared_from_this();
+    heartbeat_timer.expires_after(options.heartbeat_interval);
+    heartbeat_timer.async_wait([self](const boost::system::error_code& error) {
+      if (!error) self->guarded("heartbeat", [&] { self->beat(); });
+    });
     std::string text;
     std::vector<std::string> members;
     {
@@ -149,18 +202,14 @@ struct LocalSignaler::Impl : std::enable_shared_from_this<Impl> {
       text = heartbeat_text();
     }
     std::error_code error;
-    for (const auto& entry : fs::directory_iterator(folder, error)) {
-      std::string name = entry.path().filename().string();
-      if (name != id) members.push_back(name);
+    for (fs::directory_iterator entry(folder, error), end; !error && entry != end;
+         entry.increment(error)) {
+      std::string name = entry->path().filename().string();
+      if (name != id && detail::is_member_id(name)) members.push_back(name);
     }
     for (const auto& member : members) {
       if (send_to(member, text) == SendResult::gone) forget_if_peer(member);
     }
-    auto self = shared_from_this();
-    heartbeat_timer.expires_after(options.heartbeat_interval);
-    heartbeat_timer.async_wait([self](const boost::system::error_code& error) {
-      if (!error) self->beat();
-    });
   }
 
   void forget_if_peer(const std::string& member) {
@@ -173,17 +222,22 @@ struct LocalSignaler::Impl : std::enable_shared_from_this<Impl> {
 
   void on_datagram(const std::string& text) {
     Json message = Json::parse(text, nullptr, false);
-    if (message.is_discarded() || !message.is_object() || !message.contains("type") ||
-        !message["type"].is_string() || !message.contains("src") || !message["src"].is_string()) {
+    std::string type = message.is_object() ? string_field(message, "type") : "";
+    std::string src = message.is_object() ? string_field(message, "src") : "";
+    if (type.empty() || src.empty()) {
       report(ProtocolError("LocalSignaler: ignored a datagram that is not a channel message: " +
-                           text.substr(0, 80)));
+                           quoted(text.substr(0, 80))));
       return;
     }
-    std::string src = message["src"];
     if (src == id) return;
-    std::string type = message["type"];
+    if (!detail::is_member_id(src) || sender.path() != (folder / src).string()) {
+      report(ProtocolError("LocalSignaler: ignored a datagram claiming to come from member " +
+                           quoted(src.substr(0, 40)) + " but sent from " + quoted(sender.path()) +
+                           " (a process forging another member's messages?)"));
+      return;
+    }
     if (type == "heartbeat") {
-      on_heartbeat(src, message.value("peer", std::string()));
+      on_heartbeat(src, string_field(message, "peer"));
     } else if (type == "message") {
       on_message(src, message.contains("payload") ? message["payload"] : Json());
     }
@@ -260,17 +314,27 @@ struct LocalSignaler::Impl : std::enable_shared_from_this<Impl> {
 
   void report(const Error& error) {
     std::lock_guard lock(mutex);
-    if (owner) owner->report_error(error);
+    if (!owner) return;
+    try {
+      owner->report_error(error);
+    } catch (const std::exception& thrown) {
+      // The user's error handler threw, on the shared I/O thread.
+      RTCENGINE_LOG(error, "local signaler: an error handler threw: " << thrown.what() << " (reporting: "
+                                                         << error.what() << ")");
+    }
   }
 
   void shut_down() {
     boost::system::error_code ignored;
     heartbeat_timer.cancel();
-    socket.close(ignored);
-    if (send_fd >= 0) ::close(send_fd);
-    send_fd = -1;
+    {
+      std::lock_guard lock(send_mutex);
+      socket.close(ignored);
+      send_fd = -1;
+    }
     std::error_code removed;
     fs::remove(folder / id, removed);
+    detail::remove_if_empty(folder);  // the last member leaves no folder behind
   }
 };
 
@@ -292,8 +356,9 @@ LocalSignaler::LocalSignaler(LocalSignalerOptions options) : impl_(std::make_sha
     throw InvalidOptionError(
         "LocalSignaler heartbeat_interval/heartbeat_timeout: need 0 < interval <= timeout");
   }
-  fs::path base = options.directory.empty() ? default_directory() : fs::path(options.directory);
-  impl_->folder = base / sanitized(options.channel);
+  fs::path base =
+      options.directory.empty() ? detail::default_rendezvous_base() : fs::path(options.directory);
+  impl_->bind_member_socket(base, sanitized(options.channel));
   impl_->options = std::move(options);
   impl_->owner = this;
   auto impl = impl_;
@@ -317,14 +382,15 @@ void LocalSignaler::send(const Json& message) {
     throw Error("LocalSignaler: a message of " + std::to_string(text.size()) +
                 " bytes is over the limit of " + std::to_string(kMaxDatagram) + " bytes");
   }
-  switch (impl_->send_to(peer, text)) {
+  int failure = 0;
+  switch (impl_->send_to(peer, text, &failure)) {
     case SendResult::sent: return;
     case SendResult::gone:
       impl_->forget_if_peer(peer);
       throw Error("LocalSignaler: the peer is gone");
     case SendResult::busy: throw Error("LocalSignaler: the peer is not reading (its queue is full)");
     case SendResult::failed:
-      throw Error(std::string("LocalSignaler: send failed: ") + std::strerror(errno));
+      throw Error(std::string("LocalSignaler: send failed: ") + std::strerror(failure));
   }
 }
 

@@ -29,6 +29,9 @@ struct Signaler::State {
   std::size_t kept_count = 0;
   std::size_t kept_bytes = 0;
   ErrorHandler error_handler;
+  // Final errors (SignalingError) reported before a handler was set, which
+  // would otherwise be lost while the engine waits forever.
+  std::vector<std::string> kept_final_errors;
 };
 
 Signaler::Signaler() : state_(std::make_shared<State>()) {}
@@ -88,8 +91,14 @@ void Signaler::off(const std::string& type) {
 }
 
 void Signaler::on_error(ErrorHandler handler) {
-  std::lock_guard lock(state_->mutex);
-  state_->error_handler = std::move(handler);
+  std::vector<std::string> kept;
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->error_handler = handler;
+    if (handler) kept = std::move(state_->kept_final_errors);
+    state_->kept_final_errors.clear();
+  }
+  for (const auto& text : kept) handler(SignalingError(text));
 }
 
 void Signaler::report_error(const Error& error) {
@@ -97,6 +106,10 @@ void Signaler::report_error(const Error& error) {
   {
     std::lock_guard lock(state_->mutex);
     handler = state_->error_handler;
+    if (!handler && dynamic_cast<const SignalingError*>(&error) &&
+        state_->kept_final_errors.size() < 16) {
+      state_->kept_final_errors.push_back(error.what());
+    }
   }
   if (handler) handler(error);
 }

@@ -17,9 +17,10 @@
 #include <future>
 #include <mutex>
 #include <optional>
-#include <regex>
 
 #include "signaling/local_io.hpp"
+#include "signaling/server_refusal.hpp"
+#include "signaling/websocket_endpoint.hpp"
 #include "util/log.hpp"
 
 namespace rtcengine {
@@ -32,48 +33,30 @@ using tcp = asio::ip::tcp;
 using PlainStream = websocket::stream<beast::tcp_stream>;
 using TlsStream = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
 
-struct ParsedUrl {
-  bool tls = false;
-  std::string host;
-  std::string port;
-  std::string target;  // path and query
-};
-
-ParsedUrl parse_url(const std::string& url) {
-  static const std::regex pattern(R"(^(wss?)://(\[[^\]]+\]|[^/:?#]+)(?::(\d+))?(/[^#]*)?$)");
-  std::smatch match;
-  if (!std::regex_match(url, match, pattern)) {
-    throw InvalidOptionError("WebSocketSignaler url: \"" + url +
-                             "\" is not ws://HOST[:PORT]/ROOM or wss://HOST[:PORT]/ROOM");
-  }
-  ParsedUrl parsed;
-  parsed.tls = match[1] == "wss";
-  parsed.host = match[2];
-  if (parsed.host.front() == '[') parsed.host = parsed.host.substr(1, parsed.host.size() - 2);
-  parsed.port = match[3].matched ? match[3].str() : (parsed.tls ? "443" : "80");
-  parsed.target = match[4].matched ? match[4].str() : "/";
-  if (parsed.target == "/" || parsed.target.rfind("/?", 0) == 0) {
-    throw InvalidOptionError("WebSocketSignaler url: \"" + url + "\" names no room (ws://HOST:PORT/ROOM)");
-  }
-  return parsed;
+// A field of a message from the server, which may be anything: a wrong
+// type is an empty value here, never an exception on the I/O thread.
+std::string string_field(const Json& message, const char* name) {
+  auto found = message.find(name);
+  return found != message.end() && found->is_string() ? found->get<std::string>() : std::string();
 }
 
-// Server errors after which trying again cannot help.
-bool is_final(const std::string& code) {
-  return code == "unauthorized" || code == "wrong-secret" || code == "bad-message";
+bool true_field(const Json& message, const char* name) {
+  auto found = message.find(name);
+  return found != message.end() && found->is_boolean() && found->get<bool>();
 }
 
 }  // namespace
 
 struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
   WebSocketSignalerOptions options;
-  ParsedUrl url;
+  detail::WebSocketEndpoint url;
   asio::io_context& io = detail::local_io();
   tcp::resolver resolver{io};
   asio::steady_timer retry_timer{io};
   std::optional<asio::ssl::context> tls_context;
   std::unique_ptr<PlainStream> plain;
   std::unique_ptr<TlsStream> secure;
+  websocket::response_type handshake_response;  // read when the server declines the upgrade
   beast::flat_buffer buffer;
   std::deque<std::string> outbox;  // io thread only
   bool writing = false;
@@ -81,6 +64,11 @@ struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
   std::uint64_t attempt = 0;  // tells callbacks of an old connection apart
   // Each distinct failure is reported once per outage, not on every retry.
   std::string last_reported_failure;
+  // The server said why it closes (a room error): its close is no news.
+  bool expecting_close = false;
+  // Any message relayed from a peer since we started.
+  bool heard_from_peer = false;
+  std::optional<detail::ServerRefusalJudge> judge;
 
   mutable std::mutex mutex;  // guards the fields below
   WebSocketSignaler* owner = nullptr;
@@ -120,6 +108,15 @@ struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
       std::lock_guard lock(mutex);
       if (closed) return;
     }
+    try {
+      open_stream();
+    } catch (const std::exception& error) {
+      // Thrown on the shared I/O thread it would end the process.
+      retry(std::string("cannot open a connection: ") + error.what());
+    }
+  }
+
+  void open_stream() {
     ++attempt;
     buffer.clear();
     outbox.clear();
@@ -181,18 +178,26 @@ struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
         if (!token.empty()) request.set(beast::http::field::authorization, "Bearer " + token);
       }));
       std::string host = url.host + ":" + url.port;
-      stream.async_handshake(host, url.target, [self, current](beast::error_code error) {
+      handshake_response = {};
+      stream.async_handshake(handshake_response, host, url.target,
+                             [self, current](beast::error_code error) {
         if (current != self->attempt) return;
+        if (error == websocket::error::upgrade_declined) return self->on_upgrade_declined();
         if (error) return self->retry("WebSocket handshake failed: " + error.message());
         self->on_open();
       });
     });
   }
 
+  void on_upgrade_declined() {
+    auto refusal = judge->on_http_refusal(handshake_response.result_int(), handshake_response.body());
+    if (refusal.final) return give_up(refusal.message);
+    retry(refusal.message);
+  }
+
   void on_open() {
     RTCENGINE_LOG(info, "websocket signaler: connected to " << options.url);
-    delay = std::chrono::milliseconds(0);
-    last_reported_failure.clear();
+    expecting_close = false;
     {
       std::lock_guard lock(mutex);
       connected = true;
@@ -209,43 +214,81 @@ struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
         if (error) return self->retry("connection to the server lost: " + error.message());
         std::string text = beast::buffers_to_string(self->buffer.data());
         self->buffer.consume(self->buffer.size());
-        self->on_text(text);
+        try {
+          self->on_text(text);
+        } catch (const std::exception& failure) {
+          // A handler that throws must not end the shared I/O thread.
+          self->report(Error(std::string("WebSocketSignaler: a message could not be handled: ") +
+                             failure.what()));
+        }
+        if (self->closed_now()) return;
         self->read_next();
       });
     });
   }
 
+  bool closed_now() {
+    std::lock_guard lock(mutex);
+    return closed;
+  }
+
   void on_text(const std::string& text) {
     Json message = Json::parse(text, nullptr, false);
-    if (message.is_object() && message.value("type", "") == "room") {
+    if (message.is_object() && string_field(message, "type") == "room") {
       on_room_event(message);
       return;
     }
+    heard_from_peer = true;
     std::lock_guard lock(mutex);
     if (owner) owner->receive_text(text);
   }
 
   void on_room_event(const Json& message) {
-    std::string event = message.value("event", "");
+    std::string event = string_field(message, "event");
     if (event == "welcome") {
-      set_peer_present(message.value("peer_present", false));
+      // In the room: the outage is over (a refused join keeps backing off).
+      judge->on_joined();
+      delay = std::chrono::milliseconds(0);
+      last_reported_failure.clear();
+      set_peer_present(true_field(message, "peer_present"));
     } else if (event == "peer-joined") {
       set_peer_present(true);
     } else if (event == "peer-left") {
       set_peer_present(false);
+    } else if (event == "join-refused") {
+      auto refusal = judge->on_join_refused(string_field(message, "code"), heard_from_peer);
+      if (refusal && refusal->final) return give_up(refusal->message);
+      if (refusal) report(Error(refusal->message));
     } else if (event == "error") {
-      std::string code = message.value("code", "unknown");
-      std::string text = message.value("message", "");
-      if (code == "no-peer") {
-        set_peer_present(false);
-        return;
-      }
-      report(Error("signaling server: " + code + (text.empty() ? "" : ": " + text)));
-      if (is_final(code)) {
-        std::lock_guard lock(mutex);
-        closed = true;  // the server will close; do not come back
-      }
+      on_room_error(string_field(message, "code"), string_field(message, "message"));
     }
+  }
+
+  void on_room_error(const std::string& code, const std::string& text) {
+    if (code == "no-peer") return set_peer_present(false);
+    expecting_close = true;  // every other error is followed by the server's close
+    auto refusal = judge->on_room_error(code.empty() ? "unknown" : code, text);
+    if (refusal.final) return give_up(refusal.message);
+    if (refusal.message != last_reported_failure) {
+      last_reported_failure = refusal.message;
+      report(Error(refusal.message));
+    }
+  }
+
+  // A final refusal: report it as SignalingError (the engine closes) and
+  // never connect again.
+  void give_up(const std::string& message) {
+    {
+      std::lock_guard lock(mutex);
+      if (closed) return;
+      closed = true;
+      connected = false;
+      peer_present = false;
+      if (owner) owner->set_ready(false);
+    }
+    RTCENGINE_LOG(warning, "websocket signaler: " << message);
+    report(SignalingError(message));
+    shut_down();
   }
 
   void set_peer_present(bool present) {
@@ -270,7 +313,9 @@ struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
       }
     }
     if (stop) return;
-    if (why != last_reported_failure) {
+    if (std::exchange(expecting_close, false)) {
+      // The room error before this close was reported already.
+    } else if (why != last_reported_failure) {
       last_reported_failure = why;
       report(Error("signaling server " + url.host + ":" + url.port + ": " + why + " (retrying)"));
     }
@@ -310,7 +355,14 @@ struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
 
   void report(const Error& error) {
     std::lock_guard lock(mutex);
-    if (owner) owner->report_error(error);
+    if (!owner) return;
+    try {
+      owner->report_error(error);
+    } catch (const std::exception& thrown) {
+      // The user's error handler threw, on the shared I/O thread.
+      RTCENGINE_LOG(error, "websocket signaler: an error handler threw: " << thrown.what() << " (reporting: "
+                                                         << error.what() << ")");
+    }
   }
 
   void shut_down() {
@@ -322,6 +374,7 @@ struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
 };
 
 namespace {
+
 WebSocketSignalerOptions options_for(std::string url) {
   WebSocketSignalerOptions options;
   options.url = std::move(url);
@@ -338,20 +391,13 @@ WebSocketSignaler::WebSocketSignaler(WebSocketSignalerOptions options)
     throw InvalidOptionError(
         "WebSocketSignaler reconnect_initial/reconnect_max: need 0 < initial <= max");
   }
-  impl_->url = parse_url(options.url);
-  if (impl_->url.tls) {
-    impl_->tls_context.emplace(asio::ssl::context::tls_client);
-    if (options.verify_certificate) {
-      impl_->tls_context->set_verify_mode(asio::ssl::verify_peer);
-      if (options.ca_file.empty()) {
-        impl_->tls_context->set_default_verify_paths();
-      } else {
-        impl_->tls_context->load_verify_file(options.ca_file);
-      }
-    } else {
-      impl_->tls_context->set_verify_mode(asio::ssl::verify_none);
-    }
+  if (options.room_full_timeout.count() <= 0) {
+    throw InvalidOptionError("WebSocketSignaler room_full_timeout: must be positive");
   }
+  impl_->url = detail::WebSocketEndpoint::parse(options.url);
+  if (impl_->url.tls) impl_->tls_context.emplace(detail::tls_client_context(options));
+  impl_->judge.emplace(impl_->url.host + ":" + impl_->url.port, impl_->url.room,
+                       options.room_full_timeout);
   impl_->options = std::move(options);
   impl_->owner = this;
   auto impl = impl_;

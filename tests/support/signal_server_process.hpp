@@ -20,9 +20,10 @@ inline std::string signal_server_path() {
 class SignalServerProcess {
  public:
   // `netns`: run inside that namespace (of a NetworkLab) instead of here.
-  explicit SignalServerProcess(std::vector<std::string> extra_args = {}, const std::string& netns = "")
-      : process_(netns.empty() ? arguments(std::move(extra_args))
-                               : NetworkLab::inside(netns, arguments(std::move(extra_args)))) {
+  // `open_file_limit`: run with that many descriptors at most (ulimit -n).
+  explicit SignalServerProcess(std::vector<std::string> extra_args = {}, const std::string& netns = "",
+                               std::size_t open_file_limit = 0)
+      : process_(wrapped(arguments(std::move(extra_args)), netns, open_file_limit)) {
     if (!process_.wait_for_line("listening on ")) {
       throw std::runtime_error("rtcengine-signal did not start");
     }
@@ -38,6 +39,15 @@ class SignalServerProcess {
   Process& process() { return process_; }
 
  private:
+  static std::vector<std::string> wrapped(std::vector<std::string> argv, const std::string& netns,
+                                          std::size_t open_file_limit) {
+    if (open_file_limit) {
+      argv.insert(argv.begin(),
+                  {"prlimit", "--nofile=" + std::to_string(open_file_limit), "--"});
+    }
+    return netns.empty() ? argv : NetworkLab::inside(netns, argv);
+  }
+
   static std::vector<std::string> arguments(std::vector<std::string> extra) {
     std::vector<std::string> argv{signal_server_path(), "--port", "0"};
     argv.insert(argv.end(), extra.begin(), extra.end());

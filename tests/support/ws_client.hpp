@@ -40,8 +40,15 @@ bool run_until(boost::asio::io_context& io, const bool& done, std::chrono::milli
   return false;
 }
 
-inline boost::asio::ip::tcp::socket connect(boost::asio::io_context& io, std::uint16_t port) {
+// `source`: the loopback address to connect from (any of 127.0.0.0/8), so a
+// test can play clients on different hosts; empty lets the kernel pick.
+inline boost::asio::ip::tcp::socket connect(boost::asio::io_context& io, std::uint16_t port,
+                                            const std::string& source = "") {
   boost::asio::ip::tcp::socket socket(io);
+  if (!source.empty()) {
+    socket.open(boost::asio::ip::tcp::v4());
+    socket.bind({boost::asio::ip::make_address(source), 0});
+  }
   socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
   socket.set_option(boost::asio::ip::tcp::no_delay(true));
   return socket;
@@ -91,9 +98,11 @@ class WsClient {
     std::string reason;
   };
 
-  // Connects to ws://127.0.0.1:PORT`target` and upgrades; throws when refused.
-  WsClient(std::uint16_t port, const std::string& target, const Headers& headers = {})
-      : ws_(ws_detail::connect(io_, port)) {
+  // Connects to ws://127.0.0.1:PORT`target` (from `source`, when given) and
+  // upgrades; throws when refused.
+  WsClient(std::uint16_t port, const std::string& target, const Headers& headers = {},
+           const std::string& source = "")
+      : ws_(ws_detail::connect(io_, port, source)) {
     ws_.set_option(boost::beast::websocket::stream_base::decorator(
         [headers](boost::beast::websocket::request_type& request) {
           for (const auto& [name, value] : headers) request.set(name, value);

@@ -47,6 +47,11 @@ std::string peer_left_message() {
   return nlohmann::ordered_json{{"type", "room"}, {"event", "peer-left"}}.dump();
 }
 
+std::string join_refused_message(RoomError error) {
+  return nlohmann::ordered_json{{"type", "room"}, {"event", "join-refused"}, {"code", error_code(error)}}
+      .dump();
+}
+
 std::string error_message(RoomError error, std::string_view text) {
   return nlohmann::ordered_json{{"type", "room"},
                         {"event", "error"},

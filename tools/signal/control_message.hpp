@@ -30,6 +30,9 @@ std::uint16_t close_code(RoomError error);
 std::string welcome_message(bool peer_present);
 std::string peer_joined_message();
 std::string peer_left_message();
+// Tells the members of a room that a third client was turned away, so a
+// member paired with a silent squatter learns that its real peer is locked out.
+std::string join_refused_message(RoomError error);
 std::string error_message(RoomError error, std::string_view text);
 
 }  // namespace rtcengine::signal_server

@@ -1,5 +1,6 @@
-// What every session of one server shares: the options, the rooms, the log
-// and the set of connected members (for limits, /healthz and shutdown).
+// What every session of one server shares: the options, the rooms, the log,
+// the connection counts and the set of WebSocket members (for /healthz and
+// shutdown).
 // Only touched from the server's single io_context thread, so no locks.
 #pragma once
 
@@ -8,6 +9,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "connection_limits.hpp"
 #include "event_log.hpp"
 #include "member.hpp"
 #include "room_registry.hpp"
@@ -18,16 +20,18 @@ namespace rtcengine::signal_server {
 class Hub {
  public:
   explicit Hub(const ServerOptions& options)
-      : options(options), log(options.quiet), rooms(options.max_rooms) {}
+      : options(options), log(options.quiet), rooms(options.max_rooms), limits(options) {}
 
   const ServerOptions& options;
   EventLog log;
   RoomRegistry rooms;
+  ConnectionLimits limits;
   bool shutting_down = false;
 
   std::uint64_t next_member_id() { return next_id_++; }
   void add(Member& member) { members_.insert(&member); }
   void remove(Member& member) { members_.erase(&member); }
+  // WebSocket members (limits.open() counts every connection).
   std::size_t connections() const { return members_.size(); }
   std::vector<Member*> members() const { return {members_.begin(), members_.end()}; }
 

@@ -36,7 +36,12 @@ int main(int argc, char** argv) {
   app.add_option("--max-rooms", options.max_rooms, "rooms at once")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  app.add_option("--max-connections", options.max_connections, "WebSocket clients at once")
+  app.add_option("--max-connections", options.max_connections,
+                 "open connections at once, counted from accept (lowered to fit ulimit -n)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-connections-per-address", options.max_connections_per_address,
+                 "open connections at once from one IPv4 address or IPv6 /64")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   app.add_option("--idle-room-seconds", options.idle_room_seconds,

@@ -23,7 +23,7 @@ RoomRegistry::JoinResult RoomRegistry::join(const std::string& name, const std::
     return {Outcome::joined, &room};
   }
   Room& room = found->second;
-  if (room.members[0] && room.members[1]) return {Outcome::room_full};
+  if (room.members[0] && room.members[1]) return {Outcome::room_full, &room};
   if (!secrets_equal(room.secret, secret)) return {Outcome::wrong_secret};
   (room.members[0] ? room.members[1] : room.members[0]) = &member;
   return {Outcome::joined, &room};

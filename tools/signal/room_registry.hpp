@@ -29,7 +29,7 @@ class RoomRegistry {
   enum class Outcome { joined, room_full, wrong_secret, too_many_rooms };
   struct JoinResult {
     Outcome outcome;
-    Room* room = nullptr;  // set when joined; stable until the room empties
+    Room* room = nullptr;  // set when joined or full; stable until the room empties
   };
 
   explicit RoomRegistry(std::size_t max_rooms) : max_rooms_(max_rooms) {}

@@ -4,7 +4,9 @@
 #include <csignal>
 #include <stdexcept>
 
+#include "descriptor_limit.hpp"
 #include "http_session.hpp"
+#include "refusal.hpp"
 
 namespace rtcengine::signal_server {
 
@@ -59,6 +61,7 @@ Server::Server(ServerOptions options)
       sweep_timer_(io_),
       accept_retry_timer_(io_),
       shutdown_timer_(io_) {
+  fit_connections_to_open_file_limit();
   if (options_.tls()) tls_.emplace(load_tls(options_));
   auto endpoint = listen_endpoint(options_);
   try {
@@ -70,6 +73,15 @@ Server::Server(ServerOptions options)
     throw std::runtime_error("cannot listen on " + options_.listen + ":" +
                              std::to_string(options_.port) + ": " + error.code().message());
   }
+}
+
+void Server::fit_connections_to_open_file_limit() {
+  std::size_t fit = connections_that_fit_in_open_file_limit();
+  if (options_.max_connections <= fit) return;
+  hub_.log.write("limit", {{"max_connections", fit},
+                           {"asked", options_.max_connections},
+                           {"why", "the open file limit (ulimit -n) leaves room for no more"}});
+  options_.max_connections = fit;
 }
 
 std::string Server::url() const {
@@ -89,7 +101,16 @@ void Server::run() {
   });
   accept_next();
   sweep_idle_rooms();
-  io_.run();
+  // A handler that throws (out of memory, say) costs its own connection,
+  // not the server: report it and keep serving the others.
+  while (true) {
+    try {
+      io_.run();
+      return;
+    } catch (const std::exception& error) {
+      hub_.log.write("internal-error", {{"message", error.what()}});
+    }
+  }
 }
 
 void Server::accept_next() {
@@ -108,27 +129,55 @@ void Server::on_accept(beast::error_code error, tcp::socket socket) {
     });
     return;
   }
+  accept_next();
+  auto remote = socket.remote_endpoint(error);
+  if (error) return;  // already gone
+  ConnectionSlot slot;
+  auto verdict = hub_.limits.admit(remote.address(), slot);
+  if (verdict != ConnectionLimits::Verdict::admitted) return refuse(std::move(socket), verdict);
   // Signaling messages are small and latency matters more than batching.
   socket.set_option(tcp::no_delay(true), error);
   if (tls_) {
-    std::make_shared<HttpSession<TlsStream>>(TlsStream(std::move(socket), *tls_), hub_)->start();
+    std::make_shared<HttpSession<TlsStream>>(TlsStream(std::move(socket), *tls_), hub_,
+                                             std::move(slot))
+        ->start();
   } else {
-    std::make_shared<HttpSession<PlainStream>>(PlainStream(std::move(socket)), hub_)->start();
+    std::make_shared<HttpSession<PlainStream>>(PlainStream(std::move(socket)), hub_,
+                                               std::move(slot))
+        ->start();
   }
-  accept_next();
+}
+
+void Server::refuse(tcp::socket socket, ConnectionLimits::Verdict verdict) {
+  bool server_full = verdict == ConnectionLimits::Verdict::server_full;
+  ++(server_full ? refused_.server_full : refused_.address_full);
+  if (tls_) return;  // no answer without a handshake; closing is all we can do
+  refuse_with_503(socket, server_full
+                              ? "the server has too many connections; try again later"
+                              : "too many connections from your address; close some and try again");
+}
+
+void Server::log_refusals() {
+  if (refused_.server_full == 0 && refused_.address_full == 0) return;
+  hub_.log.write("refused", {{"server_full", refused_.server_full},
+                             {"address_full", refused_.address_full},
+                             {"connections", hub_.limits.open()}});
+  refused_ = {};
 }
 
 void Server::sweep_idle_rooms() {
-  auto idle = std::chrono::seconds(options_.idle_room_seconds);
-  for (Member* member : hub_.rooms.members_of_rooms_idle_since(std::chrono::steady_clock::now() - idle)) {
-    member->fail(RoomError::idle, "no message was relayed in this room for " +
-                                      std::to_string(options_.idle_room_seconds) + " s");
-  }
+  // Re-armed first, so that nothing below can stop the sweeps.
   // Checking once a second is precise enough for a limit counted in seconds.
   sweep_timer_.expires_after(1s);
   sweep_timer_.async_wait([this](beast::error_code cancelled) {
     if (!cancelled) sweep_idle_rooms();
   });
+  log_refusals();  // once a second at most, however fast connections are refused
+  auto idle = std::chrono::seconds(options_.idle_room_seconds);
+  for (Member* member : hub_.rooms.members_of_rooms_idle_since(std::chrono::steady_clock::now() - idle)) {
+    member->fail(RoomError::idle, "no message was relayed in this room for " +
+                                      std::to_string(options_.idle_room_seconds) + " s");
+  }
 }
 
 void Server::shut_down() {

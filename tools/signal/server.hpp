@@ -29,8 +29,11 @@ class Server {
   void run();
 
  private:
+  void fit_connections_to_open_file_limit();
   void accept_next();
   void on_accept(boost::system::error_code error, boost::asio::ip::tcp::socket socket);
+  void refuse(boost::asio::ip::tcp::socket socket, ConnectionLimits::Verdict verdict);
+  void log_refusals();
   void sweep_idle_rooms();
   void shut_down();
   void wait_for_members_to_leave();
@@ -46,6 +49,11 @@ class Server {
   boost::asio::steady_timer accept_retry_timer_;
   boost::asio::steady_timer shutdown_timer_;
   std::chrono::steady_clock::time_point shutdown_deadline_;
+  // Connections refused since the last "refused" log line.
+  struct Refused {
+    std::size_t server_full = 0;
+    std::size_t address_full = 0;
+  } refused_;
 };
 
 }  // namespace rtcengine::signal_server

@@ -18,7 +18,10 @@ struct ServerOptions {
   double max_messages_per_second = 50;
   double message_burst = 100;
   std::size_t max_rooms = 10000;
+  // Open connections from accept on, WebSocket or not (lowered to what the
+  // open file limit allows), and per source address (IPv6: per /64).
   std::size_t max_connections = 20000;
+  std::size_t max_connections_per_address = 64;
   unsigned idle_room_seconds = 600;
   std::size_t max_queued_bytes = 1 << 20;
   bool quiet = false;

@@ -34,6 +34,9 @@ std::string percent_decode(std::string_view text) {
 
 bool is_valid_room_name(std::string_view room) {
   if (room.empty() || room.size() > 64) return false;
+  // "." and ".." (and longer runs of dots) read as paths to whoever maps
+  // rooms to files or URLs, and proxies may rewrite them.
+  if (room.find_first_not_of('.') == std::string_view::npos) return false;
   for (char c : room) {
     bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
               c == '.' || c == '_' || c == '-';

@@ -14,7 +14,8 @@ struct UpgradeRequest {
   std::string secret;
 };
 
-// 1 to 64 characters of [A-Za-z0-9._-]: safe in logs, paths and URLs as is.
+// 1 to 64 characters of [A-Za-z0-9._-], not only dots: safe in logs, paths
+// and URLs as is.
 bool is_valid_room_name(std::string_view room);
 
 // Parses "/ROOM?token=T&secret=S"; nullopt when the room name is invalid.

@@ -26,9 +26,11 @@ std::shared_ptr<const std::string> shared_text(std::string text) {
 }  // namespace
 
 template <class Stream>
-WebSocketSession<Stream>::WebSocketSession(Stream stream, Hub& hub, UpgradeRequest request)
+WebSocketSession<Stream>::WebSocketSession(Stream stream, Hub& hub, UpgradeRequest request,
+                                           ConnectionSlot slot)
     : ws_(std::move(stream)),
       hub_(hub),
+      slot_(std::move(slot)),
       request_(std::move(request)),
       id_(hub.next_member_id()),
       rate_limit_(hub.options.max_messages_per_second, hub.options.message_burst),
@@ -73,9 +75,6 @@ void WebSocketSession<Stream>::on_accept(beast::error_code error) {
     return fail(RoomError::unauthorized,
                 "missing or wrong token: pass ?token=TOKEN or an Authorization: Bearer header");
   }
-  if (hub_.connections() > options.max_connections) {
-    return fail(RoomError::server_full, "the server has too many connections; try again later");
-  }
   join_room();
   if (!failure_) read_next();
 }
@@ -85,6 +84,9 @@ void WebSocketSession<Stream>::join_room() {
   auto result = hub_.rooms.join(request_.room, request_.secret, *this);
   switch (result.outcome) {
     case RoomRegistry::Outcome::room_full:
+      for (Member* member : result.room->members) {
+        member->deliver(shared_text(join_refused_message(RoomError::room_full)));
+      }
       return fail(RoomError::room_full, "this room already has two members; pick another room");
     case RoomRegistry::Outcome::wrong_secret:
       return fail(RoomError::wrong_secret, "the room was opened with a different secret");

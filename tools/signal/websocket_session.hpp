@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 
+#include "connection_limits.hpp"
 #include "hub.hpp"
 #include "member.hpp"
 #include "streams.hpp"
@@ -26,7 +27,7 @@ template <class Stream>
 class WebSocketSession final : public Member,
                                public std::enable_shared_from_this<WebSocketSession<Stream>> {
  public:
-  WebSocketSession(Stream stream, Hub& hub, UpgradeRequest request);
+  WebSocketSession(Stream stream, Hub& hub, UpgradeRequest request, ConnectionSlot slot);
   ~WebSocketSession() override;
 
   // Completes the upgrade with the request the HTTP session read.
@@ -49,6 +50,7 @@ class WebSocketSession final : public Member,
 
   boost::beast::websocket::stream<Stream> ws_;
   Hub& hub_;
+  ConnectionSlot slot_;
   UpgradeRequest request_;
   std::uint64_t id_;
   Room* room_ = nullptr;

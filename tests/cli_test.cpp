@@ -394,6 +394,8 @@ TEST(Cli, AllowLoopbackConnectsThroughASignalServerOnThisMachine) {
   EXPECT_EQ(receiver.wait_exit(60s), 0);
   EXPECT_TRUE(receiver.wait_for_line("127.0.0.1", 1s)) << "the path line names loopback";
   EXPECT_EQ(read_file(target / "over-lo.bin"), test_bytes(500'000));
+}
+
 // Issue 11, room squatting: strangers who hold the room (silently, or with
 // a room secret of their own) used to leave the user waiting forever with
 // no word unless --verbose. Now the tool says why and exits 1.

@@ -122,8 +122,11 @@ void EngineCore::agree_on_key() {
   if (!released.error.empty()) report_error(AuthenticationError(released.error));
   for (auto& message : released.outgoing) outbox_.send(std::move(message));
   for (const auto& message : released.incoming) {
-    if (message.value("type", "") == "description") on_description_message(message);
-    else on_key_confirmation(message);
+    if (message.value("type", "") == "description") {
+      on_description_message(message);
+    } else {
+      on_key_confirmation(message);
+    }
   }
 }
 

@@ -11,6 +11,7 @@ packages=(
   libcli11-dev
   libgtest-dev libgmock-dev googletest
   libssl-dev openssl
+  libsodium-dev
   iproute2 util-linux procps
   coturn
   chromium

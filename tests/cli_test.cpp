@@ -4,7 +4,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <random>
+#include <regex>
 
 #include "support/process.hpp"
 #include "support/signal_server_process.hpp"
@@ -417,4 +419,69 @@ TEST(Cli, SquattedRoomEndsWithAClearMessageAndExitOne) {
   EXPECT_TRUE(sender.wait_for_line("room \"locked\": wrong-secret", 1s));
   EXPECT_EQ(receiver.wait_exit(60s), 1);
   EXPECT_TRUE(receiver.wait_for_line("room \"taken\": still full", 1s));
+}
+
+// ---- Word codes (issue 11): short codes to read out, safe because the
+// secret is only ever used in a PAKE (docs/protocol.md) ----
+
+namespace {
+
+struct WordCode {
+  std::string number, first, second;
+  std::string text() const { return number + "-" + first + "-" + second; }
+};
+
+// The code `send --words` printed, split; nullopt if there is none.
+std::optional<WordCode> printed_word_code(const Process& sender) {
+  static const std::regex form(R"(^code: ([0-9]{1,3})-([a-z]{4,6})-([a-z]{4,6}) )");
+  for (const auto& line : sender.lines()) {
+    std::smatch parts;
+    if (std::regex_search(line, parts, form)) return WordCode{parts[1], parts[2], parts[3]};
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> in_runtime(const Channel& channel, std::vector<std::string> arguments) {
+  std::vector<std::string> argv{"env", "XDG_RUNTIME_DIR=" + channel.runtime.path().string(), cli()};
+  argv.insert(argv.end(), arguments.begin(), arguments.end());
+  return argv;
+}
+
+}  // namespace
+
+TEST(Cli, WordCodeIsShortAndCarriesAFileWhateverTheCaseTyped) {
+  Channel channel;
+  TempDir source, target;
+  write_file(source / "words.bin", test_bytes(1'000'000, 7));
+  Process sender(in_runtime(channel, {"send", (source / "words.bin").string(), "--words"}));
+  ASSERT_TRUE(sender.wait_for_line("code: ", 10s));
+  auto code = printed_word_code(sender);
+  ASSERT_TRUE(code) << sender.lines().front();
+  auto typed = code->text();
+  typed[typed.size() - 1] = static_cast<char>(std::toupper(typed.back()));
+  Process receiver(in_runtime(channel, {"receive", target.path().string(), "--code", typed}));
+  EXPECT_EQ(sender.wait_exit(60s), 0);
+  EXPECT_EQ(receiver.wait_exit(60s), 0);
+  EXPECT_EQ(read_file(target / "words.bin"), test_bytes(1'000'000, 7));
+}
+
+TEST(Cli, WrongWordsMeetInTheRoomOfTheNumberAndAreRefusedOnBothSides) {
+  // Same number, so the same room; another word, so another secret: the
+  // key exchange fails on both sides and nothing is sent.
+  Channel channel;
+  TempDir source, target;
+  write_file(source / "kept.bin", test_bytes(1000));
+  Process sender(
+      in_runtime(channel, {"--verbose", "send", (source / "kept.bin").string(), "--words"}));
+  ASSERT_TRUE(sender.wait_for_line("code: ", 10s));
+  auto code = printed_word_code(sender);
+  ASSERT_TRUE(code);
+  auto wrong = *code;
+  wrong.second = code->second == "zebra" ? "yeast" : "zebra";
+  Process receiver(in_runtime(
+      channel, {"--verbose", "receive", target.path().string(), "--code", wrong.text()}));
+  EXPECT_TRUE(receiver.wait_for_line("not signed with the shared secret", 30s));
+  EXPECT_TRUE(sender.wait_for_line("not signed with the shared secret", 30s));
+  EXPECT_FALSE(std::filesystem::exists(target / "kept.bin"));
+  EXPECT_EQ(sender.count_lines("sent 1 of 1"), 0u);
 }

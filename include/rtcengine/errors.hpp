@@ -49,8 +49,8 @@ class ProtocolError : public Error {
   using Error::Error;
 };
 
-// A signaling message was not signed with the shared secret: a server in the
-// middle, or a peer without (or with another) secret.
+// Signaling failed the shared secret's key exchange: a server in the middle,
+// a peer without (or with another) secret, or too many failed tries.
 class AuthenticationError : public ProtocolError {
  public:
   using ProtocolError::ProtocolError;

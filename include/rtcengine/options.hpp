@@ -89,10 +89,12 @@ struct EngineOptions {
 
   LogLevel log_level = LogLevel::none;
 
-  // A secret both peers know (never sent). When set, role seeds and
-  // descriptions carry an HMAC under it, and a description whose DTLS
-  // fingerprints are not signed is refused (AuthenticationError), so a
-  // signaling server cannot sit in the middle. Both peers must set it.
+  // A secret both peers know (never sent; a short human one is fine). When
+  // set, the engines run a PAKE (CPace) in the role exchange and tag the
+  // DTLS fingerprints of each description under its key: a signaling
+  // server can neither sit in the middle (AuthenticationError, no
+  // connection) nor test guesses offline; after 5 failed tries the engine
+  // gives up. Both peers must set it. docs/protocol.md has the details.
   std::string shared_secret;
 
   // Throws InvalidOptionError naming the first bad field and its value.

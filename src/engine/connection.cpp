@@ -85,6 +85,7 @@ void EngineCore::install_signaler_handlers() {
   signaler_->on("role", route(&EngineCore::on_role_message));
   signaler_->on("description", route(&EngineCore::on_description_message));
   signaler_->on("icecandidate", route(&EngineCore::on_candidate_message));
+  signaler_->on("key-confirmation", route(&EngineCore::on_key_confirmation));
   signaler_->on_error([weak](const Error& error) {
     auto self = weak.lock();
     if (!self) return;
@@ -104,27 +105,55 @@ void EngineCore::install_signaler_handlers() {
 }
 
 void EngineCore::on_final_signaling_error(const std::string& text) {
+  end_on_final_error(SignalingError(text));
+}
+
+void EngineCore::end_on_final_error(const Error& error) {
   if (closing_) return;
-  report_error(SignalingError(text));
-  // No peer can be reached through this signaler any more: waiting would
-  // be forever. Closing fails pending requests with the same reason.
-  close_reason_ = text;
+  report_error(error);
+  // No peer can be reached any more: waiting would be forever. Closing
+  // fails pending requests with the same reason.
+  close_reason_ = error.what();
   begin_close(false);
 }
 
+// ---- shared secret (SignalingGate): the key agreed with the peer ----
 void EngineCore::send_signal(Json message) {
-  auth_.sign(message);
-  outbox_.send(std::move(message));
+  for (auto& ready : auth_.outgoing(std::move(message))) outbox_.send(std::move(ready));
 }
 
 bool EngineCore::authentic(const Json& message) {
-  if (auth_.verify(message)) return true;
-  report_error(AuthenticationError(
-      "refused a \"" + message.value("type", std::string("?")) +
-      "\" message that is not signed with the shared secret: a signaling server in the middle, "
-      "or a peer without the same secret; no connection is made with it"));
+  auto verdict = auth_.incoming(message);
+  if (verdict.error.empty()) return verdict.pass;
+  if (verdict.final) {
+    end_on_final_error(AuthenticationError(verdict.error));
+  } else if (verdict.authentication) {
+    report_error(AuthenticationError(verdict.error));
+  } else {
+    report_error(ProtocolError(verdict.error));
+  }
   return false;
 }
+
+void EngineCore::agree_on_key() {
+  if (!auth_.enabled()) return;
+  auto released = auth_.agree();
+  // Its only error is the final one: too many keys were never confirmed.
+  if (!released.error.empty()) end_on_final_error(AuthenticationError(released.error));
+  for (auto& message : released.outgoing) outbox_.send(std::move(message));
+  for (const auto& message : released.incoming) {
+    if (message.value("type", "") == "description") {
+      on_description_message(message);
+    } else {
+      on_key_confirmation(message);
+    }
+  }
+}
+
+void EngineCore::on_key_confirmation(const Json& message) {
+  authentic(message);  // all it does: confirms the key, or reports a wrong one
+}
+// ---- end of shared secret ----
 
 void EngineCore::send_own_seed() {
   Json message = {{"type", "role"}, {"seed", roles_.seed()}};
@@ -165,6 +194,7 @@ void EngineCore::on_role_message(const Json& message) {
   }
   if (outcome.send_own_seed) send_own_seed();
   if (outcome.role_settled) {
+    agree_on_key();  // after our reply: the key is made from our latest share
     {
       std::lock_guard lock(state_mutex_);
       role_ = *roles_.polite() ? Role::polite : Role::impolite;

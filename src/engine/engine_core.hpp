@@ -21,7 +21,7 @@
 #include "engine/signaling_outbox.hpp"
 #include "negotiation/peer_extensions.hpp"
 #include "negotiation/role_assignment.hpp"
-#include "negotiation/signaling_auth.hpp"
+#include "negotiation/signaling_gate.hpp"
 #include "rtcengine/engine.hpp"
 #include "webrtc/event_loop.hpp"
 
@@ -88,6 +88,8 @@ class EngineCore : public std::enable_shared_from_this<EngineCore> {
   void install_signaler_handlers();
   // The signaler gave up for good (SignalingError): report, then close.
   void on_final_signaling_error(const std::string& text);
+  // Reports an error after which no connection can be made, then closes.
+  void end_on_final_error(const Error& error);
   void on_role_message(const Json& message);
   void on_description_message(const Json& message);
   void on_candidate_message(const Json& message);
@@ -102,9 +104,12 @@ class EngineCore : public std::enable_shared_from_this<EngineCore> {
   void set_state(ConnectionState state);
   void send_signal(Json message);
   void send_own_seed();
-  // Verifies a role or description message against the shared secret;
-  // reports and returns false when it is not authentic.
+  // With a shared secret: a role or description message passes the
+  // SignalingGate; false when it waits for the key or is refused (reported).
   bool authentic(const Json& message);
+  // After the peer's role message: the key with its share; sends what waited.
+  void agree_on_key();
+  void on_key_confirmation(const Json& message);
   void begin_close(bool by_peer);
   // Calls `next` once every socket of the session (the internal one only
   // `with_internal`) closed, or when closing stopped making progress.
@@ -145,7 +150,7 @@ class EngineCore : public std::enable_shared_from_this<EngineCore> {
   RoleAssignment roles_;
   // Filled from the peer's role message; shared with every socket.
   std::shared_ptr<PeerExtensions> peer_extensions_ = std::make_shared<PeerExtensions>();
-  SignalingAuth auth_;
+  SignalingGate auth_;
   SignalingOutbox outbox_;
   std::unique_ptr<Session> session_;
   std::uint64_t generation_ = 0;

@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "interrupt.hpp"
 #include "terminal_text.hpp"
+#include "transfer_code.hpp"
 
 using namespace rtcengine::cli;
 
@@ -48,8 +49,14 @@ int main(int argc, char** argv) {
   send->add_option("--channel", channel, "shorthand for --signal local:NAME");
   send->add_flag("--json", flags.json, "machine-readable progress, one JSON object per line");
   bool make_code = false;
-  send->add_flag("--code", make_code,
-                 "print a code for the receiver; it names the room and authenticates both sides");
+  auto* code_flag = send->add_flag(
+      "--code", make_code,
+      "print a code for the receiver; it names the room and authenticates both sides");
+  bool make_word_code = false;
+  send->add_flag("--words", make_word_code,
+                 "like --code, but short enough to read out (7-apple-river): a room number and "
+                 "two words; a wrong guess costs the guesser a try against this run")
+      ->excludes(code_flag);
 
   std::string directory = ".";
   auto* receive = app.add_subcommand("receive", "receive files into a folder");
@@ -58,7 +65,7 @@ int main(int argc, char** argv) {
   receive->add_flag("--json", flags.json, "machine-readable progress, one JSON object per line");
   receive->add_flag("--overwrite", flags.overwrite, "replace files that already exist");
   std::string code;
-  receive->add_option("--code", code, "the code the sender printed");
+  receive->add_option("--code", code, "the code the sender printed (--code or --words)");
 
   try {
     app.parse(argc, argv);
@@ -70,8 +77,8 @@ int main(int argc, char** argv) {
   install_interrupt_handler();
   // Every error ends here with a message and a status; none reaches terminate().
   try {
-    if (make_code) {
-      code = new_transfer_code();
+    if (make_code || make_word_code) {
+      code = make_code ? new_transfer_code() : new_word_code();
       std::cout << "code: " << code << "   (on the other side: rtcengine receive --code " << code
                 << ")" << std::endl;
     }

@@ -1,8 +1,5 @@
 #include "session.hpp"
 
-#include <openssl/evp.h>
-#include <openssl/rand.h>
-
 #include <stdexcept>
 
 namespace rtcengine::cli {
@@ -23,38 +20,6 @@ std::shared_ptr<Signaler> make_signaler(const GlobalOptions& options) {
   }
   throw InvalidOptionError("--signal \"" + options.signal +
                            "\" is not understood; use local:NAME or ws://HOST:PORT/ROOM");
-}
-
-std::string new_transfer_code() {
-  static const char* alphabet = "abcdefghijkmnpqrstuvwxyz23456789";  // no 0/o, 1/l
-  unsigned char random[16];
-  if (RAND_bytes(random, sizeof random) != 1) throw std::runtime_error("no randomness for a code");
-  std::string code;
-  for (int i = 0; i < 16; ++i) {
-    if (i > 0 && i % 4 == 0) code.push_back('-');
-    code.push_back(alphabet[random[i] % 32]);
-  }
-  return code;
-}
-
-void apply_transfer_code(GlobalOptions& options, const std::string& code, bool signal_given) {
-  options.secret = code;
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  std::string salted = "rtcengine-room|" + code;
-  EVP_Digest(salted.data(), salted.size(), digest, &length, EVP_sha256(), nullptr);
-  std::string room = "code-";
-  static const char* hex = "0123456789abcdef";
-  for (int i = 0; i < 8; ++i) {
-    room.push_back(hex[digest[i] >> 4]);
-    room.push_back(hex[digest[i] & 15]);
-  }
-  if (!signal_given) {
-    options.signal = "local:" + room;
-  } else if ((options.signal.rfind("ws://", 0) == 0 || options.signal.rfind("wss://", 0) == 0) &&
-             options.signal.find('/', options.signal.find("//") + 2) == std::string::npos) {
-    options.signal += "/" + room;  // a server given without a room
-  }
 }
 
 EnginePtr make_engine(const GlobalOptions& options) {

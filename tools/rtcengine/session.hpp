@@ -22,13 +22,6 @@ struct GlobalOptions {
   std::string secret;  // shared secret: signaling is authenticated end to end
 };
 
-// A fresh transfer code ("k7qf-m2xa-9drc-..." , 80 random bits) for
-// `send --code`: it is the shared secret, and it names the room.
-std::string new_transfer_code();
-// Applies a code: sets the secret and, unless the user named a channel or
-// room, derives one from the code so both sides meet.
-void apply_transfer_code(GlobalOptions& options, const std::string& code, bool signal_given);
-
 // Builds the signaler named by --signal; throws InvalidOptionError.
 std::shared_ptr<Signaler> make_signaler(const GlobalOptions& options);
 EnginePtr make_engine(const GlobalOptions& options);

@@ -6,6 +6,8 @@
 
 #include <sstream>
 
+#include "util/untrusted_json.hpp"
+
 namespace rtcengine::detail {
 namespace {
 
@@ -38,14 +40,14 @@ std::string SignalingAuth::fingerprints_of(const std::string& sdp) {
 }
 
 std::string SignalingAuth::signed_text(const nlohmann::json& message) const {
-  std::string type = message.value("type", "");
+  std::string type = string_field(message, "type");
   if (type == "role" && message.contains("seed")) {
     return std::string(kContext) + "|role|" + message["seed"].dump();
   }
   if (type == "description" && message.contains("description") &&
       message["description"].is_object()) {
     const auto& description = message["description"];
-    std::string kind = description.value("type", "");
+    std::string kind = string_field(description, "type");
     std::string sdp = description.contains("sdp") && description["sdp"].is_string()
                           ? description["sdp"].get<std::string>()
                           : "";

@@ -22,6 +22,7 @@
 #include "rtcengine/options.hpp"
 #include "signaling/local_io.hpp"
 #include "util/log.hpp"
+#include "util/untrusted_json.hpp"
 
 namespace rtcengine {
 namespace {
@@ -172,7 +173,9 @@ struct LocalSignaler::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void on_datagram(const std::string& text) {
-    Json message = Json::parse(text, nullptr, false);
+    Json message = detail::json_depth(text) <= detail::kMaxJsonDepth
+                       ? Json::parse(text, nullptr, false)
+                       : Json(Json::value_t::discarded);
     if (message.is_discarded() || !message.is_object() || !message.contains("type") ||
         !message["type"].is_string() || !message.contains("src") || !message["src"].is_string()) {
       report(ProtocolError("LocalSignaler: ignored a datagram that is not a channel message: " +
@@ -183,7 +186,7 @@ struct LocalSignaler::Impl : std::enable_shared_from_this<Impl> {
     if (src == id) return;
     std::string type = message["type"];
     if (type == "heartbeat") {
-      on_heartbeat(src, message.value("peer", std::string()));
+      on_heartbeat(src, detail::string_field(message, "peer"));
     } else if (type == "message") {
       on_message(src, message.contains("payload") ? message["payload"] : Json());
     }

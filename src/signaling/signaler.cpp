@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "rtcengine/options.hpp"
+#include "util/untrusted_json.hpp"
 
 namespace rtcengine {
 
@@ -130,6 +131,11 @@ void Signaler::receive_text(std::string_view text) {
     report_error(ProtocolError("signaling message of " + std::to_string(text.size()) +
                                " bytes refused; the limit is " +
                                std::to_string(kMaxMessageBytes) + " bytes"));
+    return;
+  }
+  if (detail::json_depth(text) > detail::kMaxJsonDepth) {
+    report_error(ProtocolError("signaling message nested deeper than " +
+                               std::to_string(detail::kMaxJsonDepth) + " levels was ignored"));
     return;
   }
   Json message = Json::parse(text, nullptr, /*allow_exceptions=*/false);

@@ -21,6 +21,7 @@
 
 #include "signaling/local_io.hpp"
 #include "util/log.hpp"
+#include "util/untrusted_json.hpp"
 
 namespace rtcengine {
 namespace {
@@ -217,7 +218,7 @@ struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
 
   void on_text(const std::string& text) {
     Json message = Json::parse(text, nullptr, false);
-    if (message.is_object() && message.value("type", "") == "room") {
+    if (detail::string_field(message, "type") == "room") {
       on_room_event(message);
       return;
     }
@@ -226,16 +227,16 @@ struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void on_room_event(const Json& message) {
-    std::string event = message.value("event", "");
+    std::string event = detail::string_field(message, "event");
     if (event == "welcome") {
-      set_peer_present(message.value("peer_present", false));
+      set_peer_present(detail::bool_field(message, "peer_present"));
     } else if (event == "peer-joined") {
       set_peer_present(true);
     } else if (event == "peer-left") {
       set_peer_present(false);
     } else if (event == "error") {
-      std::string code = message.value("code", "unknown");
-      std::string text = message.value("message", "");
+      std::string code = detail::string_field(message, "code", "unknown");
+      std::string text = detail::string_field(message, "message");
       if (code == "no-peer") {
         set_peer_present(false);
         return;

@@ -1,5 +1,7 @@
 #include "socket/frame_codec.hpp"
 
+#include "util/untrusted_json.hpp"
+
 namespace rtcengine::detail {
 
 using nlohmann::json;
@@ -16,6 +18,10 @@ std::string encode_event(std::string_view name, const json& payload) {
 }
 
 DecodedText decode_text(std::string_view text) {
+  if (json_depth(text) > kMaxJsonDepth) {
+    return BadFrame{"the peer sent a text frame nested deeper than " +
+                    std::to_string(kMaxJsonDepth) + " levels"};
+  }
   json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded()) {
     return BadFrame{"the peer sent a text frame that is not JSON: \"" +

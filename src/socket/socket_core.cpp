@@ -4,6 +4,7 @@
 
 #include "socket/frame_codec.hpp"
 #include "util/log.hpp"
+#include "util/untrusted_json.hpp"
 
 namespace rtcengine::detail {
 namespace {
@@ -65,7 +66,7 @@ void SocketCore::start(Hooks hooks) {
   };
   internal_events_[kFeaturesEvent] = [weak](const Json& payload) {
     auto self = weak.lock();
-    if (self && payload.is_object() && payload.value("closeHandshake", false)) {
+    if (self && bool_field(payload, "closeHandshake")) {
       self->peer_has_close_handshake_ = true;
     }
   };

@@ -3,6 +3,7 @@
 #include "socket/socket_core.hpp"
 #include "transaction/transfer_events.hpp"
 #include "util/log.hpp"
+#include "util/untrusted_json.hpp"
 
 namespace rtcengine::detail {
 namespace {
@@ -39,8 +40,8 @@ ReadableCore::ReadableCore(SocketPtr socket, Json metadata, TransferOptions opti
   if (metadata_.is_object() && metadata_.contains(kExtensionKey) &&
       metadata_[kExtensionKey].is_object()) {
     const auto& extension = metadata_[kExtensionKey];
-    writer_sends_digest_ = extension.value("digest", "") == "sha256";
-    if (extension.value("resume", false) && extension.contains("id") &&
+    writer_sends_digest_ = string_field(extension, "digest") == "sha256";
+    if (bool_field(extension, "resume") && extension.contains("id") &&
         extension["id"].is_string()) {
       transfer_id_ = extension["id"].get<std::string>();
     }

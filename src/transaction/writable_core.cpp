@@ -6,6 +6,7 @@
 #include "socket/socket_core.hpp"
 #include "transaction/transfer_events.hpp"
 #include "util/log.hpp"
+#include "util/untrusted_json.hpp"
 
 namespace rtcengine::detail {
 namespace {
@@ -123,7 +124,7 @@ void WritableCore::on_ready(const Json& payload) {
       offset_ = payload["offset"].get<std::uint64_t>();
       if (size_ && offset_ > *size_) offset_ = 0;
     }
-    peer_acks_ = payload.value("ack", false);
+    peer_acks_ = bool_field(payload, "ack");
   }
   acked_ = offset_;
   meter_.set_resumed_from(offset_);

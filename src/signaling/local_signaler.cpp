@@ -12,6 +12,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -60,6 +61,15 @@ fs::path default_directory() {
 }
 
 enum class SendResult { sent, gone, busy, failed };
+
+// Member ids are random_id()'s 16 hex digits. Anything else in a datagram's
+// "src" could name a path outside the channel folder, and send_to() removes
+// what refuses datagrams there.
+bool is_member_id(const std::string& text) {
+  return text.size() == 16 && std::all_of(text.begin(), text.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
 
 }  // namespace
 
@@ -177,7 +187,8 @@ struct LocalSignaler::Impl : std::enable_shared_from_this<Impl> {
                        ? Json::parse(text, nullptr, false)
                        : Json(Json::value_t::discarded);
     if (message.is_discarded() || !message.is_object() || !message.contains("type") ||
-        !message["type"].is_string() || !message.contains("src") || !message["src"].is_string()) {
+        !message["type"].is_string() || !message.contains("src") || !message["src"].is_string() ||
+        !is_member_id(message["src"].get<std::string>())) {
       report(ProtocolError("LocalSignaler: ignored a datagram that is not a channel message: " +
                            text.substr(0, 80)));
       return;

@@ -91,9 +91,14 @@ void WritableCore::start() {
               lock);
   }));
   socket_->on_event(kAckEvent, with_self([](WritableCore& self, const Json& payload) {
-    if (!payload.is_object() || !payload.contains("bytes") || !payload["bytes"].is_number()) return;
+    if (!payload.is_object() || !payload.contains("bytes") ||
+        !payload["bytes"].is_number_unsigned()) {
+      return;
+    }
     std::unique_lock lock(self.mutex_);
-    self.acked_ = std::max(self.acked_, payload["bytes"].get<std::uint64_t>());
+    // The reader cannot have written more than was sent to it.
+    auto bytes = std::min(payload["bytes"].get<std::uint64_t>(), self.offset_ + self.sent_);
+    self.acked_ = std::max(self.acked_, bytes);
     self.meter_.record(self.confirmed_bytes());
   }));
   socket_->on_event(kVerifiedEvent, with_self([](WritableCore& self, const Json&) {

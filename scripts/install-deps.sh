@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian package RTCEngine needs to build, test and benchmark
-# on a fresh Debian 12 machine. Safe to run again.
+# on a fresh Debian 12 machine. Safe to run again. clang with its runtime
+# (libFuzzer, sanitizers) and llvm (llvm-symbolizer) build the fuzz pass;
+# clang-format and clang-tidy run the lint pass.
 set -euo pipefail
 
 packages=(
@@ -13,6 +15,7 @@ packages=(
   libssl-dev openssl
   iproute2 util-linux procps
   coturn
+  clang libclang-rt-14-dev llvm clang-format clang-tidy
 )
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -31,9 +31,9 @@ struct Target {
 };
 
 inline constexpr Target kTargets[] = {
-    {"frame_codec", frame_codec},       {"signaling", signaling},
-    {"transaction", transaction},       {"local_signaler", local_signaler},
-    {"signal_server", signal_server},   {"partial_file", partial_file},
+    {"frame_codec", frame_codec},     {"signaling", signaling},
+    {"transaction", transaction},     {"local_signaler", local_signaler},
+    {"signal_server", signal_server}, {"partial_file", partial_file},
     {"safe_path", safe_path},
 };
 

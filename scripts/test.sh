@@ -5,6 +5,7 @@
 #   scripts/test.sh release    the optimized pass only
 #   scripts/test.sh sanitize   the sanitizer pass only
 #   scripts/test.sh fuzz       every fuzz target for FUZZ_SECONDS (10) seconds
+#   scripts/test.sh lint       clang-format and clang-tidy (scripts/lint.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
@@ -15,6 +16,10 @@ for pass in ${passes[@]}; do
     fuzz)
       echo "== fuzz"
       fuzz/run.sh "${FUZZ_SECONDS:-10}"
+      ;;
+    lint)
+      echo "== lint"
+      ./scripts/lint.sh
       ;;
     *)
       echo "== $pass build"

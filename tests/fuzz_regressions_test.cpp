@@ -63,8 +63,8 @@ TEST(FuzzRegressions, DeeplyNestedJsonFromThePeerIsRefused) {
   auto deep = nested(150000);
   run(frame_codec, deep);
   // A custom event's payload: the metadata, which the reader copies.
-  run(transaction, "r\nT{\"_channelEngineCustomEvent\":true,\"event\":\"metadata\",\"payload\":" +
-                       deep + "}");
+  run(transaction,
+      "r\nT{\"_channelEngineCustomEvent\":true,\"event\":\"metadata\",\"payload\":" + deep + "}");
   // A signaling message kept (copied) until its type has a handler.
   run(signaling, "\x01{\"type\":\"later\",\"x\":" + deep + "}");
   // A LocalSignaler datagram (at most 200 KiB) whose payload is copied.

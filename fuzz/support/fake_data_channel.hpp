@@ -27,7 +27,8 @@ class FakeDataChannel final : public detail::DataChannel,
     if (!is_open()) return false;
     if (!binary) {
       // Our own text frames must be frames the peer can decode.
-      auto decoded = detail::decode_text(std::string_view(reinterpret_cast<const char*>(data), size));
+      auto decoded =
+          detail::decode_text(std::string_view(reinterpret_cast<const char*>(data), size));
       require(!std::holds_alternative<detail::BadFrame>(decoded), "this side sent a bad frame");
     }
     sent_bytes_ += size;

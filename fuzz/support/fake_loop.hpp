@@ -18,7 +18,7 @@ class FakeLoop final : public detail::EventLoop {
   void post_after(std::chrono::milliseconds, std::function<void()> task) override {
     delayed_.push_back(std::move(task));
   }
-  bool is_current() const override { return true; }
+  [[nodiscard]] bool is_current() const override { return true; }
   void run_and_wait(std::function<void()> task) override { task(); }
 
   // Runs posted tasks until none is left; a task that keeps posting forever

@@ -31,13 +31,13 @@ class FakePeerConnection final : public detail::PeerConnection {
   void add_ice_candidate(const detail::IceCandidate&, Done done) override {
     done(refuse_ ? "refused" : "");
   }
-  std::optional<detail::SessionDescription> local_description() const override {
+  [[nodiscard]] std::optional<detail::SessionDescription> local_description() const override {
     if (local_type_.empty()) return std::nullopt;
     return detail::SessionDescription{local_type_, "v=0\r\na=fingerprint:sha-256 00:11\r\n"};
   }
-  bool has_remote_description() const override { return has_remote_; }
-  SignalingState signaling_state() const override { return state_; }
-  detail::PeerState state() const override { return detail::PeerState::connecting; }
+  [[nodiscard]] bool has_remote_description() const override { return has_remote_; }
+  [[nodiscard]] SignalingState signaling_state() const override { return state_; }
+  [[nodiscard]] detail::PeerState state() const override { return detail::PeerState::connecting; }
   void restart_ice() override {}
   void set_configuration(const detail::PeerConnectionConfig&) override {}
   std::shared_ptr<detail::DataChannel> create_data_channel(const std::string&) override {

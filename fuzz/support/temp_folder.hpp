@@ -14,8 +14,8 @@ namespace rtcengine::fuzz {
 class TempFolder {
  public:
   explicit TempFolder(const std::string& name) {
-    auto pattern = (std::filesystem::temp_directory_path() / ("rtcengine-fuzz-" + name + "-XXXXXX"))
-                       .string();
+    auto pattern =
+        (std::filesystem::temp_directory_path() / ("rtcengine-fuzz-" + name + "-XXXXXX")).string();
     require(::mkdtemp(pattern.data()) != nullptr, "cannot create a temporary folder");
     path_ = pattern;
   }
@@ -26,7 +26,7 @@ class TempFolder {
   TempFolder(const TempFolder&) = delete;
   TempFolder& operator=(const TempFolder&) = delete;
 
-  const std::filesystem::path& path() const { return path_; }
+  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
 
   void empty() const {
     for (const auto& entry : std::filesystem::directory_iterator(path_)) {

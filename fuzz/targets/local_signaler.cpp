@@ -58,7 +58,8 @@ class Sender {
                       reinterpret_cast<sockaddr*>(&address), sizeof address);
     } while (sent < 0 && errno == EINTR);
     if (sent < 0) std::perror("fuzz: sendto");
-    require(sent == static_cast<ssize_t>(datagram.size()), "the signaler's socket refused a datagram");
+    require(sent == static_cast<ssize_t>(datagram.size()),
+            "the signaler's socket refused a datagram");
   }
 
  private:

@@ -50,7 +50,8 @@ void partial_file(Input input) {
     const std::uint8_t more[] = {'x', 'y'};
     file.append(more, sizeof more);
     file.keep();
-    require(fs::file_size(part) == offset + sizeof more, "appended bytes are not after the resumed ones");
+    require(fs::file_size(part) == offset + sizeof more,
+            "appended bytes are not after the resumed ones");
     file.discard();
   } catch (const Error&) {
     // Refusing a file (cannot write it) is an API error, not a crash.

@@ -8,9 +8,9 @@
 #include <fstream>
 #include <stdexcept>
 
-#include "tools/rtcengine/safe_path.hpp"
 #include "support/check.hpp"
 #include "support/temp_folder.hpp"
+#include "tools/rtcengine/safe_path.hpp"
 
 namespace rtcengine::fuzz {
 

@@ -23,7 +23,8 @@ using namespace rtcengine::signal_server;
 void check_upgrade_request(std::string_view target, std::string_view authorization) {
   auto request = parse_upgrade_request(target, authorization);
   if (!request) return;
-  require(is_valid_room_name(request->room), "an upgrade request with an invalid room was accepted");
+  require(is_valid_room_name(request->room),
+          "an upgrade request with an invalid room was accepted");
   auto path = target.substr(1, target.find('?') == std::string_view::npos ? target.npos
                                                                           : target.find('?') - 1);
   require(request->room == path, "the room is not the request's path");
@@ -41,10 +42,10 @@ void check_relay(std::string_view message) {
 
 void check_own_messages(std::string_view text, std::size_t pick) {
   constexpr RoomError kErrors[] = {
-      RoomError::room_full,     RoomError::too_large,     RoomError::rate_limited,
-      RoomError::unauthorized,  RoomError::wrong_secret,  RoomError::server_full,
-      RoomError::bad_message,   RoomError::slow_consumer, RoomError::shutting_down,
-      RoomError::idle,          RoomError::no_peer};
+      RoomError::room_full,    RoomError::too_large,     RoomError::rate_limited,
+      RoomError::unauthorized, RoomError::wrong_secret,  RoomError::server_full,
+      RoomError::bad_message,  RoomError::slow_consumer, RoomError::shutting_down,
+      RoomError::idle,         RoomError::no_peer};
   auto check = [](const std::string& own) {
     require(!is_relayable_message(own), "a client could forge a server message");
     auto parsed = nlohmann::json::parse(own, nullptr, false);
@@ -60,8 +61,8 @@ void check_own_messages(std::string_view text, std::size_t pick) {
   (void)fixed_ones_checked;
   auto error = kErrors[pick % std::size(kErrors)];
   // Error texts are the server's own, valid UTF-8.
-  auto clean = nlohmann::json(std::string(text)).dump(-1, ' ', false,
-                                                      nlohmann::json::error_handler_t::replace);
+  auto clean = nlohmann::json(std::string(text))
+                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   check(error_message(error, clean));
   require(close_code(error) >= 1000 && !error_code(error).empty(), "an error without codes");
 }

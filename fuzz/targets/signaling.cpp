@@ -35,8 +35,9 @@ struct Engine {
       : auth(setup & 1 ? "fuzz-secret" : ""),
         roles(Role::automatic, [] { return 0.5; }),
         connection(setup & 4),
-        negotiation(connection, setup & 2, [this](Json message) { send_signal(std::move(message)); },
-                    [this](const std::string& error) { errors += error.size(); }) {}
+        negotiation(
+            connection, setup & 2, [this](Json message) { send_signal(std::move(message)); },
+            [this](const std::string& error) { errors += error.size(); }) {}
 
   void send_signal(Json message) {
     auth.sign(message);

@@ -84,7 +84,8 @@ struct Wire {
       case 'T': channel->deliver(line.substr(1), false); break;
       case 'B': channel->deliver(line.substr(1), true); break;
       case 'Z': {
-        auto size = std::min<std::uint64_t>({number_in(line.substr(1)), kMaxZeroFrame, zero_budget});
+        auto size =
+            std::min<std::uint64_t>({number_in(line.substr(1)), kMaxZeroFrame, zero_budget});
         zero_budget -= size;
         channel->deliver(std::string(size, '\0'), true);
         break;
@@ -139,8 +140,8 @@ struct Reader {
         metadata["__rtcengine"]["id"].is_string()) {
       id = metadata["__rtcengine"]["id"].get<std::string>();
     }
-    std::ofstream(part.string() + ".json") << Json{{"id", id}}.dump(-1, ' ', false,
-                                                                       Json::error_handler_t::replace);
+    std::ofstream(part.string() + ".json")
+        << Json{{"id", id}}.dump(-1, ' ', false, Json::error_handler_t::replace);
   }
 
   void note_digest(std::string_view line) {
@@ -161,13 +162,16 @@ struct Reader {
     }
     bool done = readable && readable->state() == TransferState::done;
     if (sink != 'f' || !readable) return;
-    require(done == fs::exists(final_path), "a file is under its final name but not done, or done but missing");
+    require(done == fs::exists(final_path),
+            "a file is under its final name but not done, or done but missing");
     if (done) {
       require(!fs::exists(part), "a part file is left after the transfer was done");
       auto content = file_text(final_path);
-      if (auto size = readable->size()) require(content.size() == *size, "a done file misses announced bytes");
+      if (auto size = readable->size())
+        require(content.size() == *size, "a done file misses announced bytes");
       if (announces_digest && digest_at_done) {
-        require(sha256_of(content) == *digest_at_done, "a done file differs from the sender's digest");
+        require(sha256_of(content) == *digest_at_done,
+                "a done file differs from the sender's digest");
       }
     }
     if (readable->state() == TransferState::failed) {
@@ -175,8 +179,7 @@ struct Reader {
         std::rethrow_exception(readable->error());
       } catch (const IntegrityError&) {
         require(!fs::exists(part), "a corrupt part file was kept");
-      } catch (const Error&) {
-      }
+      } catch (const Error&) {}
     }
   }
 
@@ -194,7 +197,8 @@ struct Reader {
 
 void run_reader(char sink, const std::vector<std::string_view>& lines, const fs::path& folder) {
   Reader reader(sink, folder);
-  reader.wire.socket->on_event("metadata", [&](const Json& metadata) { reader.on_metadata(metadata); });
+  reader.wire.socket->on_event("metadata",
+                               [&](const Json& metadata) { reader.on_metadata(metadata); });
   std::uint64_t zero_budget = kMaxZeroBytes;
   for (auto line : lines) {
     reader.note_digest(line);
@@ -205,7 +209,8 @@ void run_reader(char sink, const std::vector<std::string_view>& lines, const fs:
       if (reader.readable && line == "Ls") reader.readable->stop("fuzz");
       reader.wire.loop.drain();
     }
-    if (reader.readable && !reader.digest_at_done && reader.readable->state() == TransferState::done) {
+    if (reader.readable && !reader.digest_at_done &&
+        reader.readable->state() == TransferState::done) {
       reader.digest_at_done = reader.last_digest;
     }
   }
@@ -241,15 +246,14 @@ void run_writer(std::string_view first, const std::vector<std::string_view>& lin
       }
       wire.loop.drain();
     }
-    for (int pieces = 0; pieces < 4 && writable.state() == TransferState::running &&
-                         (!size || given < *size);
+    for (int pieces = 0;
+         pieces < 4 && writable.state() == TransferState::running && (!size || given < *size);
          ++pieces) {
       auto count = size ? std::min<std::uint64_t>(*size - given, piece.size()) : piece.size();
       try {
         writable.write(piece.data(), count);
         given += count;
-      } catch (const Error&) {
-      }
+      } catch (const Error&) {}
       wire.loop.drain();
     }
     if (writable.state() != TransferState::failed) {

@@ -4,6 +4,8 @@
 #   scripts/test.sh            the release and sanitize passes
 #   scripts/test.sh release    the optimized pass only
 #   scripts/test.sh sanitize   the sanitizer pass only
+#   scripts/test.sh tsan       ThreadSanitizer on the engine, socket, transaction
+#                              and signaler tests (tests/tsan.supp)
 #   scripts/test.sh fuzz       every fuzz target for FUZZ_SECONDS (10) seconds
 #   scripts/test.sh lint       clang-format and clang-tidy (scripts/lint.sh)
 set -euo pipefail

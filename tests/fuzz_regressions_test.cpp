@@ -73,7 +73,7 @@ TEST(FuzzRegressions, DeeplyNestedJsonFromThePeerIsRefused) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Targets, FuzzRegressions, ::testing::ValuesIn(kTargets),
-                         [](const auto& info) { return std::string(info.param.name); });
+                         [](const auto& target) { return std::string(target.param.name); });
 
 }  // namespace
 }  // namespace rtcengine::fuzz

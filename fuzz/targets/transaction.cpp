@@ -104,7 +104,8 @@ struct Wire {
 };
 
 struct Reader {
-  Reader(char sink, const fs::path& folder) : sink(sink), final_path(folder / "received") {}
+  Reader(char chosen_sink, const fs::path& folder)
+      : sink(chosen_sink), final_path(folder / "received") {}
 
   void on_metadata(const Json& metadata) {
     if (readable) return;

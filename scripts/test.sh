@@ -25,7 +25,8 @@ for pass in ${passes[@]}; do
       ;;
     *)
       echo "== $pass build"
-      cmake --preset "$pass" >/dev/null
+      # CI sets RTCENGINE_WERROR=ON: warnings fail the build there.
+      cmake --preset "$pass" -DRTCENGINE_WERROR="${RTCENGINE_WERROR:-OFF}" >/dev/null
       cmake --build --preset "$pass"
       echo "== $pass tests"
       # The sanitizer passes run one test at a time: their timing-sensitive

@@ -114,9 +114,11 @@ struct Reader {
     readable = std::make_shared<Readable>(core);
     (void)readable->name();
     (void)readable->size();
+    // The reader's own criterion: only a SHA-256 digest is awaited and checked.
     announces_digest = metadata.is_object() && metadata.contains("__rtcengine") &&
                        metadata["__rtcengine"].is_object() &&
-                       metadata["__rtcengine"].contains("digest");
+                       metadata["__rtcengine"].contains("digest") &&
+                       metadata["__rtcengine"]["digest"] == "sha256";
     if (sink == 'r') {
       readable->on_data([this](std::span<const std::uint8_t> bytes) { delivered += bytes.size(); });
     } else if (sink == 's') {
@@ -193,7 +195,8 @@ struct Reader {
   std::string part_content;
   bool announces_digest = false;
   std::optional<std::string> last_digest;
-  std::optional<std::string> digest_at_done;
+  bool done_seen = false;
+  std::optional<std::string> digest_at_done;  // the last digest sent before the end
 };
 
 void run_reader(char sink, const std::vector<std::string_view>& lines, const fs::path& folder) {
@@ -210,8 +213,8 @@ void run_reader(char sink, const std::vector<std::string_view>& lines, const fs:
       if (reader.readable && line == "Ls") reader.readable->stop("fuzz");
       reader.wire.loop.drain();
     }
-    if (reader.readable && !reader.digest_at_done &&
-        reader.readable->state() == TransferState::done) {
+    if (reader.readable && !reader.done_seen && reader.readable->state() == TransferState::done) {
+      reader.done_seen = true;
       reader.digest_at_done = reader.last_digest;
     }
   }

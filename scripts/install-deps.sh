@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian package RTCEngine needs to build, test and benchmark
-# on a fresh Debian 12 machine. Safe to run again.
+# on a fresh Debian 12 machine. Safe to run again. clang with its runtime
+# (libFuzzer, sanitizers) and llvm (llvm-symbolizer) build the fuzz pass;
+# clang-format and clang-tidy run the lint pass.
 set -euo pipefail
 
 packages=(
@@ -15,6 +17,7 @@ packages=(
   iproute2 util-linux procps
   coturn
   chromium
+  clang libclang-rt-14-dev llvm clang-format clang-tidy
 )
 # Node.js and npm run the browser suite (tests/browser/). Debian's packages
 # only where the machine has none: a newer Node.js already there stays.

@@ -1,21 +1,40 @@
 #!/usr/bin/env bash
 # Builds RTCEngine and runs the whole test suite, then the same suite built
 # with AddressSanitizer and UndefinedBehaviorSanitizer.
-#   scripts/test.sh            both passes
+#   scripts/test.sh            the release and sanitize passes
 #   scripts/test.sh release    the optimized pass only
 #   scripts/test.sh sanitize   the sanitizer pass only
+#   scripts/test.sh tsan       ThreadSanitizer on the engine, socket, transaction
+#                              and signaler tests (tests/tsan.supp)
+#   scripts/test.sh fuzz       every fuzz target for FUZZ_SECONDS (10) seconds
+#   scripts/test.sh lint       clang-format and clang-tidy (scripts/lint.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 passes=("${@:-release sanitize}")
 for pass in ${passes[@]}; do
-  echo "== $pass build"
-  cmake --preset "$pass" >/dev/null
-  cmake --build --preset "$pass"
-  echo "== $pass tests"
-  # The sanitizer pass runs one test at a time: its timing-sensitive tests
-  # (100 engine pairs, glare rounds) are slow enough under ASan already.
-  jobs=2
-  [ "$pass" = sanitize ] && jobs=1
-  ./scripts/isolated.sh ctest --preset "$pass" -j"$jobs"
+  start=$SECONDS
+  case "$pass" in
+    fuzz)
+      echo "== fuzz"
+      fuzz/run.sh "${FUZZ_SECONDS:-10}"
+      ;;
+    lint)
+      echo "== lint"
+      ./scripts/lint.sh
+      ;;
+    *)
+      echo "== $pass build"
+      # CI sets RTCENGINE_WERROR=ON: warnings fail the build there.
+      cmake --preset "$pass" -DRTCENGINE_WERROR="${RTCENGINE_WERROR:-OFF}" >/dev/null
+      cmake --build --preset "$pass"
+      echo "== $pass tests"
+      # The sanitizer passes run one test at a time: their timing-sensitive
+      # tests (100 engine pairs, glare rounds) are slow enough under them already.
+      jobs=2
+      if [ "$pass" = sanitize ] || [ "$pass" = tsan ]; then jobs=1; fi
+      ./scripts/isolated.sh ctest --preset "$pass" -j"$jobs"
+      ;;
+  esac
+  echo "== $pass took $((SECONDS - start)) s"
 done

@@ -1,7 +1,7 @@
 // Signaling, roles, sessions, automatic ICE restart and the public state.
 #include "engine/engine_core.hpp"
 #include "negotiation/seed_source.hpp"
-#include "util/json_limits.hpp"
+#include "util/untrusted_json.hpp"
 #include "util/log.hpp"
 #include "webrtc/runtime.hpp"
 

@@ -1,6 +1,7 @@
 #include "negotiation/perfect_negotiation.hpp"
 
 #include "util/log.hpp"
+#include "util/untrusted_json.hpp"
 
 namespace rtcengine::detail {
 namespace {
@@ -70,7 +71,7 @@ void PerfectNegotiation::on_remote_description(const json& description) {
     return;
   }
   SessionDescription remote{description["type"].get<std::string>(),
-                            description.value("sdp", std::string())};
+                            string_field(description, "sdp")};
   bool is_offer = remote.type == "offer";
   bool offer_collision =
       is_offer && (making_offer_ || connection_.signaling_state() != SignalingState::stable);

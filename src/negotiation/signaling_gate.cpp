@@ -1,6 +1,6 @@
 #include "negotiation/signaling_gate.hpp"
 
-#include "util/json_limits.hpp"
+#include "util/untrusted_json.hpp"
 #include "util/log.hpp"
 
 namespace rtcengine::detail {

@@ -14,6 +14,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -25,6 +26,7 @@
 #include "signaling/local_io.hpp"
 #include "signaling/rendezvous_folder.hpp"
 #include "util/log.hpp"
+#include "util/untrusted_json.hpp"
 
 namespace rtcengine {
 namespace {
@@ -60,12 +62,6 @@ enum class SendResult { sent, gone, busy, failed };
 // report printed on a terminal cannot carry escape sequences.
 std::string quoted(const std::string& text) {
   return Json(text).dump(-1, ' ', true, Json::error_handler_t::replace);
-}
-
-// The field as a string; anything else (missing, a number) is empty.
-std::string string_field(const Json& message, const char* name) {
-  auto found = message.find(name);
-  return found != message.end() && found->is_string() ? found->get<std::string>() : std::string();
 }
 
 }  // namespace
@@ -221,9 +217,9 @@ struct LocalSignaler::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void on_datagram(const std::string& text) {
-    Json message = Json::parse(text, nullptr, false);
-    std::string type = message.is_object() ? string_field(message, "type") : "";
-    std::string src = message.is_object() ? string_field(message, "src") : "";
+    Json message = detail::parse_untrusted_json(text).value;
+    std::string type = detail::string_field(message, "type");
+    std::string src = detail::string_field(message, "src");
     if (type.empty() || src.empty()) {
       report(ProtocolError("LocalSignaler: ignored a datagram that is not a channel message: " +
                            quoted(text.substr(0, 80))));
@@ -237,7 +233,7 @@ struct LocalSignaler::Impl : std::enable_shared_from_this<Impl> {
       return;
     }
     if (type == "heartbeat") {
-      on_heartbeat(src, string_field(message, "peer"));
+      on_heartbeat(src, detail::string_field(message, "peer"));
     } else if (type == "message") {
       on_message(src, message.contains("payload") ? message["payload"] : Json());
     }

@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "rtcengine/options.hpp"
-#include "util/json_limits.hpp"
+#include "util/untrusted_json.hpp"
 
 namespace rtcengine {
 

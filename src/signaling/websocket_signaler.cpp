@@ -22,6 +22,7 @@
 #include "signaling/server_refusal.hpp"
 #include "signaling/websocket_endpoint.hpp"
 #include "util/log.hpp"
+#include "util/untrusted_json.hpp"
 
 namespace rtcengine {
 namespace {
@@ -32,18 +33,6 @@ namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using PlainStream = websocket::stream<beast::tcp_stream>;
 using TlsStream = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
-
-// A field of a message from the server, which may be anything: a wrong
-// type is an empty value here, never an exception on the I/O thread.
-std::string string_field(const Json& message, const char* name) {
-  auto found = message.find(name);
-  return found != message.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
-
-bool true_field(const Json& message, const char* name) {
-  auto found = message.find(name);
-  return found != message.end() && found->is_boolean() && found->get<bool>();
-}
 
 }  // namespace
 
@@ -234,7 +223,7 @@ struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
 
   void on_text(const std::string& text) {
     Json message = Json::parse(text, nullptr, false);
-    if (message.is_object() && string_field(message, "type") == "room") {
+    if (detail::string_field(message, "type") == "room") {
       on_room_event(message);
       return;
     }
@@ -244,23 +233,23 @@ struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
   }
 
   void on_room_event(const Json& message) {
-    std::string event = string_field(message, "event");
+    std::string event = detail::string_field(message, "event");
     if (event == "welcome") {
       // In the room: the outage is over (a refused join keeps backing off).
       judge->on_joined();
       delay = std::chrono::milliseconds(0);
       last_reported_failure.clear();
-      set_peer_present(true_field(message, "peer_present"));
+      set_peer_present(detail::bool_field(message, "peer_present"));
     } else if (event == "peer-joined") {
       set_peer_present(true);
     } else if (event == "peer-left") {
       set_peer_present(false);
     } else if (event == "join-refused") {
-      auto refusal = judge->on_join_refused(string_field(message, "code"), heard_from_peer);
+      auto refusal = judge->on_join_refused(detail::string_field(message, "code"), heard_from_peer);
       if (refusal && refusal->final) return give_up(refusal->message);
       if (refusal) report(Error(refusal->message));
     } else if (event == "error") {
-      on_room_error(string_field(message, "code"), string_field(message, "message"));
+      on_room_error(detail::string_field(message, "code"), detail::string_field(message, "message"));
     }
   }
 

@@ -1,7 +1,7 @@
 #include "socket/frame_codec.hpp"
 
 #include "rtcengine/errors.hpp"
-#include "util/json_limits.hpp"
+#include "util/untrusted_json.hpp"
 
 namespace rtcengine::detail {
 namespace {

@@ -1,6 +1,6 @@
 #include "socket/inbox.hpp"
 
-#include "util/json_limits.hpp"
+#include "util/untrusted_json.hpp"
 
 namespace rtcengine::detail {
 

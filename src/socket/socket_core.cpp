@@ -4,6 +4,7 @@
 
 #include "socket/frame_codec.hpp"
 #include "util/log.hpp"
+#include "util/untrusted_json.hpp"
 
 namespace rtcengine::detail {
 namespace {

@@ -3,6 +3,7 @@
 #include "socket/socket_core.hpp"
 #include "transaction/transfer_events.hpp"
 #include "util/log.hpp"
+#include "util/untrusted_json.hpp"
 
 namespace rtcengine::detail {
 namespace {
@@ -80,15 +81,15 @@ void ReadableCore::start() {
   socket_->on_close([self = shared_from_this()] { self->on_socket_closed(); });
 }
 
-void ReadableCore::claim_sink() {
+bool ReadableCore::claim_sink() {
   std::lock_guard lock(mutex_);
   if (sink_chosen_) throw UsageError("a Readable delivers to one sink; one was chosen already");
-  if (state_ == TransferState::failed) throw TransferError(error_);
   sink_chosen_ = true;
+  return state_ != TransferState::failed;
 }
 
 void ReadableCore::on_data(ChunkHandler handler) {
-  claim_sink();
+  if (!claim_sink()) return;
   auto self = shared_from_this();
   loop_.post([self, handler = std::move(handler)] {
     self->chunk_handler_ = handler;
@@ -97,7 +98,7 @@ void ReadableCore::on_data(ChunkHandler handler) {
 }
 
 void ReadableCore::pipe_to(std::ostream& out) {
-  claim_sink();
+  if (!claim_sink()) return;
   auto self = shared_from_this();
   loop_.post([self, &out] {
     self->stream_ = &out;
@@ -106,7 +107,10 @@ void ReadableCore::pipe_to(std::ostream& out) {
 }
 
 void ReadableCore::save_to(SaveTarget target, SaveOptions options) {
-  claim_sink();
+  if (!claim_sink()) {
+    std::lock_guard lock(mutex_);
+    throw TransferError(error_);  // as save_to() documents for a file it cannot write
+  }
   std::shared_ptr<PartialFile> file;
   try {
     file = std::make_shared<PartialFile>(std::move(target), options.keep_partial ? transfer_id_ : "", size_,

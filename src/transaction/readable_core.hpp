@@ -58,7 +58,9 @@ class ReadableCore : public std::enable_shared_from_this<ReadableCore> {
 
   // Engine's thread.
   // Caller's thread: claims the one sink; throws UsageError for a second.
-  void claim_sink();
+  // False when the transfer failed already (the peer broke the protocol
+  // before a sink was chosen): state() and wait() tell; nothing is delivered.
+  bool claim_sink();
   // Engine's thread: sends `__transaction-ready`.
   void choose_sink(Sink sink, std::uint64_t offset);
   void on_chunk(const Message& message);

@@ -6,6 +6,7 @@
 #include "socket/socket_core.hpp"
 #include "transaction/transfer_events.hpp"
 #include "util/log.hpp"
+#include "util/untrusted_json.hpp"
 
 namespace rtcengine::detail {
 namespace {
@@ -98,9 +99,14 @@ void WritableCore::start() {
     self.socket_->close();
   }));
   socket_->on_event(kAckEvent, with_self([](WritableCore& self, const Json& payload) {
-    if (!payload.is_object() || !payload.contains("bytes") || !payload["bytes"].is_number()) return;
+    if (!payload.is_object() || !payload.contains("bytes") ||
+        !payload["bytes"].is_number_unsigned()) {
+      return;
+    }
     std::unique_lock lock(self.mutex_);
-    self.acked_ = std::max(self.acked_, payload["bytes"].get<std::uint64_t>());
+    // The reader cannot have written more than was sent to it.
+    auto bytes = std::min(payload["bytes"].get<std::uint64_t>(), self.offset_ + self.sent_);
+    self.acked_ = std::max(self.acked_, bytes);
     self.meter_.record(self.confirmed_bytes());
   }));
   socket_->on_event(kVerifiedEvent, with_self([](WritableCore& self, const Json&) {
@@ -134,7 +140,7 @@ void WritableCore::on_ready(const Json& payload) {
       offset_ = payload["offset"].get<std::uint64_t>();
       if (size_ && offset_ > *size_) offset_ = 0;
     }
-    peer_acks_ = payload.value("ack", false);
+    peer_acks_ = bool_field(payload, "ack");
   }
   acked_ = offset_;
   meter_.set_resumed_from(offset_);

@@ -23,12 +23,14 @@ class TypeFinder : public nlohmann::json_sax<nlohmann::json> {
     if (depth_ == 1 && at_type_key_) {
       has_type = true;
       type_is_room = text == "room";
+      at_type_key_ = false;  // recorded: not to be forgotten by value()
     }
     return value();
   }
   bool start_object(std::size_t) override {
     if (depth_ == 0 && !started_) is_object = true;
     started_ = true;
+    forget_type_if_here();
     at_type_key_ = false;
     ++depth_;
     return true;
@@ -39,6 +41,7 @@ class TypeFinder : public nlohmann::json_sax<nlohmann::json> {
   }
   bool start_array(std::size_t) override {
     started_ = true;
+    forget_type_if_here();
     at_type_key_ = false;
     ++depth_;
     return true;
@@ -58,8 +61,15 @@ class TypeFinder : public nlohmann::json_sax<nlohmann::json> {
  private:
   bool value() {
     started_ = true;
+    forget_type_if_here();
     at_type_key_ = false;
     return true;
+  }
+
+  // A repeated "type" key: the last one counts, as in the peer's parser, so
+  // {"type":"x","type":5} has no string type.
+  void forget_type_if_here() {
+    if (depth_ == 1 && at_type_key_) has_type = type_is_room = false;
   }
 
   int depth_ = 0;

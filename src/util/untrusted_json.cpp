@@ -1,4 +1,4 @@
-#include "util/json_limits.hpp"
+#include "util/untrusted_json.hpp"
 
 #include <utility>
 #include <vector>

@@ -1,8 +1,10 @@
 // A data channel without libwebrtc: what the socket sends is checked and
-// counted, what the target delivers arrives as the peer's frames, and a
-// close is announced through the loop, as libwebrtc does.
+// counted (each event it sends is shown to `on_event_sent`), what the target
+// delivers arrives as the peer's frames, and a close is announced through
+// the loop, as libwebrtc does.
 #pragma once
 
+#include <functional>
 #include <variant>
 
 #include "socket/frame_codec.hpp"
@@ -30,6 +32,8 @@ class FakeDataChannel final : public detail::DataChannel,
       auto decoded =
           detail::decode_text(std::string_view(reinterpret_cast<const char*>(data), size));
       require(!std::holds_alternative<detail::BadFrame>(decoded), "this side sent a bad frame");
+      auto* event = std::get_if<detail::EventFrame>(&decoded);
+      if (event && on_event_sent) on_event_sent(*event);
     }
     sent_bytes_ += size;
     return true;
@@ -62,6 +66,8 @@ class FakeDataChannel final : public detail::DataChannel,
                           binary);
   }
   std::uint64_t sent_bytes() const { return sent_bytes_; }
+  // Every event frame this side sends, as the peer decodes it.
+  std::function<void(const detail::EventFrame&)> on_event_sent;
 
  private:
   FakeLoop& loop_;

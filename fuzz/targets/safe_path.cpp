@@ -1,16 +1,20 @@
-// File names the CLI receives from the peer. Rules: an accepted name maps
-// to a path inside the receive folder (every component a real name, no
-// "..", no symlink on the way), and a refusal is an exception the CLI
-// catches per file, never a crash.
+// File names a receiver gets from the peer (Readable::save_under, which the
+// CLI uses). Rules: an accepted name maps to a file inside the receive
+// folder (every component a real name, no "..", no symlink on the way, its
+// folder opened from the root step by step), and a refusal is a
+// TransferError the CLI reports per file, never a crash.
 //
 // Input: the name, as the peer sent it. The receive folder holds a symlink
 // "link" (to the folder's parent) and a file "file" that names may try to use.
+#include <filesystem>
 #include <fstream>
-#include <stdexcept>
+#include <optional>
+#include <string>
 
+#include "rtcengine/errors.hpp"
 #include "support/check.hpp"
 #include "support/temp_folder.hpp"
-#include "tools/rtcengine/safe_path.hpp"
+#include "transaction/save_target.hpp"
 
 namespace rtcengine::fuzz {
 
@@ -23,20 +27,27 @@ void safe_path(Input input) {
   std::ofstream(root / "file") << "x";
 
   std::string name(as_text(input));
-  std::filesystem::path path;
+  std::optional<detail::SaveTarget> target;
   try {
-    path = cli::resolve_under(root, name);
-  } catch (const std::exception&) {
+    target = detail::SaveTarget::under(root, name);
+  } catch (const TransferError&) {
     return;
   }
-  auto relative = path.lexically_relative(root);
-  require(!relative.empty() && *relative.begin() != ".." && path.lexically_normal() == path,
-          "an accepted name leaves the receive folder");
-  auto parent = std::filesystem::canonical(path.parent_path());
+  const auto& leaf = target->leaf();
+  require(!leaf.empty() && leaf != "." && leaf != ".." && leaf.find('/') == std::string::npos,
+          "an accepted name's last component is not a plain name");
+  // Where the opened folder really is, whatever the name said.
+  auto opened = std::filesystem::read_symlink("/proc/self/fd/" + std::to_string(target->folder()));
   auto canonical_root = std::filesystem::canonical(root);
-  auto inside = parent.lexically_relative(canonical_root);
-  require(parent == canonical_root || (!inside.empty() && *inside.begin() != ".."),
+  auto inside = opened.lexically_relative(canonical_root);
+  require(opened == canonical_root || (!inside.empty() && *inside.begin() != ".."),
           "an accepted name's folder resolves outside the receive folder");
+  // And it is the very place the name says: its folders, then its last part.
+  std::filesystem::path named(name);
+  auto named_folder =
+      named.has_parent_path() ? canonical_root / named.parent_path() : canonical_root;
+  require(opened == named_folder && leaf == named.filename().string() && target->shown() == name,
+          "an accepted name's file is not where the name puts it");
 }
 
 }  // namespace rtcengine::fuzz

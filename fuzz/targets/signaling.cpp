@@ -3,7 +3,9 @@
 // messages kept for types without a handler), then what the engine does
 // with "role", "description" and "icecandidate" messages: the signature
 // check, the role exchange and perfect negotiation over a fake peer
-// connection. Every malformed message must end as an error report.
+// connection, the peer's announcement of protocol extensions (the
+// engine's default, protocol_extensions on). Every malformed message must
+// end as an error report.
 //
 // The handlers mirror EngineCore::on_*_message (src/engine/connection.cpp),
 // which cannot be built without libwebrtc; keep them in step.
@@ -11,6 +13,7 @@
 // Input: the first byte picks the setup (bit 0: a shared secret, bit 1:
 // polite, bit 2: the peer connection refuses everything); then one message
 // per line.
+#include "negotiation/peer_extensions.hpp"
 #include "negotiation/perfect_negotiation.hpp"
 #include "negotiation/role_assignment.hpp"
 #include "negotiation/signaling_gate.hpp"
@@ -52,8 +55,13 @@ struct Engine {
     if (!authentic(message)) return;
     auto seed = message.find("seed");
     if (seed == message.end() || !seed->is_number()) return;
+    peer_extensions = detail::PeerExtensions::from_role_message(message);
     auto outcome = roles.on_remote_seed(seed->get<double>());
-    if (outcome.send_own_seed) send_signal({{"type", "role"}, {"seed", roles.seed()}});
+    if (outcome.send_own_seed) {
+      send_signal({{"type", "role"},
+                   {"seed", roles.seed()},
+                   {detail::kExtensionsKey, detail::PeerExtensions::announcement()}});
+    }
     agree_on_key();
   }
   void agree_on_key() {
@@ -84,6 +92,7 @@ struct Engine {
   detail::RoleAssignment roles;
   FakePeerConnection connection;
   detail::PerfectNegotiation negotiation;
+  detail::PeerExtensions peer_extensions;
   std::size_t errors = 0;
 };
 

@@ -1,17 +1,28 @@
 // Transaction control messages and metadata from the peer, through the real
-// socket and transaction cores over a fake channel and loop: the metadata
-// (size, name, the "__rtcengine" extension), `__transaction-ready`,
-// `__digest`, `__ack`, pause/resume/abort/cancel, chunks, a resumed part
-// file, the channel closing at any point.
+// socket and transaction cores over a fake channel and loop: the writer's
+// `__transfer` announcement and the metadata (size, name), `__received`,
+// `__transaction-ready`, `__digest`, `__ack`, `__verified`, `__close`,
+// pause/resume/abort/cancel, chunks, a resumed part file, the channel
+// closing at any point. The peer is either an RTCEngine that announced our
+// extensions in its role message (close handshake, transfer extension) or
+// the original rtc-engine, which announced none; the reader takes whatever
+// `__transfer` the wire brings, as the engine does.
 //
 // Rules: nothing throws out of a handler; a file is under its final name
 // only when the transfer is done, then with every announced byte and the
 // content the sender's digest names; no part file is left after a done or
-// corrupt transfer; a writer never counts more confirmed bytes than it has.
+// corrupt transfer; a writer never counts more confirmed bytes than it has;
+// this side never sends a frame the peer cannot decode, nor an extension
+// the peer neither announced nor used: `__transfer` and `__digest` only to
+// a peer that announced the transfer extension, `__close` only to one that
+// announced the close handshake or sent a marker itself, and the reader's
+// `__ack`, `__verified`, `__integrity-failed` and ready payload only to a
+// writer that sent `__transfer`.
 //
 // Input, one command a line:
 //   first line  "r" reader to a callback, "s" to a stream, "f" to a file;
-//               "w[SIZE]" a writer of SIZE bytes (no size: a stream)
+//               "w[SIZE]" a writer of SIZE bytes (no size: a stream);
+//               a leading "-" makes the peer an rtc-engine (no extensions)
 //   T<text>     a text frame from the peer      B<bytes>  a binary frame
 //   Z<n>        a binary frame of n zero bytes  X         the channel closes
 //   P<bytes>    file reader, before the metadata: a part file left by an
@@ -22,6 +33,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "negotiation/peer_extensions.hpp"
 #include "rtcengine/socket.hpp"
 #include "rtcengine/transaction.hpp"
 #include "socket/socket_core.hpp"
@@ -32,6 +44,7 @@
 #include "transaction/partial_file.hpp"
 #include "transaction/readable_core.hpp"
 #include "transaction/sha256.hpp"
+#include "transaction/transfer_events.hpp"
 #include "transaction/writable_core.hpp"
 
 namespace rtcengine::fuzz {
@@ -62,12 +75,30 @@ std::uint64_t number_in(std::string_view text) {
   return value;
 }
 
+// What the engine holds after the peer's role message: an RTCEngine peer's
+// announcement (ours), or none from an rtc-engine peer.
+std::shared_ptr<const detail::PeerExtensions> extensions_of_peer(bool announced) {
+  Json role = {{"type", "role"}, {"seed", 0.5}};
+  if (announced) role[detail::kExtensionsKey] = detail::PeerExtensions::announcement();
+  auto extensions = detail::PeerExtensions::from_role_message(role);
+  require(extensions.close_handshake == announced && extensions.transfer == announced,
+          "our own announcement of the extensions does not read back as sent");
+  return std::make_shared<const detail::PeerExtensions>(extensions);
+}
+
+bool is_reader_extension(const std::string& event) {
+  return event == detail::kAckEvent || event == detail::kVerifiedEvent ||
+         event == detail::kIntegrityFailedEvent;
+}
+
 // The channel and socket under test, as the engine would set them up.
 struct Wire {
-  explicit Wire(SocketCore::Side side)
-      : channel(std::make_shared<FakeDataChannel>(loop)),
-        core(std::make_shared<SocketCore>(loop, channel, side)),
+  Wire(SocketCore::Side side, bool peer_announced_extensions)
+      : peer(extensions_of_peer(peer_announced_extensions)),
+        channel(std::make_shared<FakeDataChannel>(loop)),
+        core(std::make_shared<SocketCore>(loop, channel, side, peer)),
         socket(std::make_shared<Socket>(core)) {
+    channel->on_event_sent = [this](const detail::EventFrame& event) { check_sent(event); };
     core->start({});
     channel->open();
     if (side == SocketCore::Side::receiver) core->claim();
@@ -77,11 +108,37 @@ struct Wire {
     // A socket drops its handlers (and their cycles) once closed.
     channel->close();
     loop.drain();
+    channel->on_event_sent = nullptr;
   }
+  // An rtc-engine peer is never sent an event it does not know: only what
+  // it announced or (the close marker, a reader's answers) used itself.
+  void check_sent(const detail::EventFrame& event) {
+    if (event.name == detail::kTransferEvent || event.name == detail::kDigestEvent) {
+      require(peer->transfer, "sent the transfer extension to a peer that did not announce it");
+    }
+    if (event.name == detail::kCloseEvent) {
+      require(peer->close_handshake || peer_sent_close_marker,
+              "sent a close marker to a peer that neither announced the handshake nor sent one");
+    }
+    if (is_reader_extension(event.name) ||
+        (event.name == detail::kTransactionReadyEvent && !event.payload.is_null())) {
+      require(writer_announced_transfer,
+              "answered with the transfer extension a writer that did not announce it");
+    }
+  }
+
   // Frames common to both sides; true when the line was one of them.
   bool deliver(std::string_view line, std::uint64_t& zero_budget) {
     switch (line.empty() ? ' ' : line[0]) {
-      case 'T': channel->deliver(line.substr(1), false); break;
+      case 'T': {
+        auto decoded = detail::decode_text(line.substr(1));
+        auto* event = std::get_if<detail::EventFrame>(&decoded);
+        if (event && event->name == detail::kCloseEvent && !channel->is_closed()) {
+          peer_sent_close_marker = true;
+        }
+        channel->deliver(line.substr(1), false);
+        break;
+      }
       case 'B': channel->deliver(line.substr(1), true); break;
       case 'Z': {
         auto size =
@@ -98,33 +155,42 @@ struct Wire {
   }
 
   FakeLoop loop;
+  std::shared_ptr<const detail::PeerExtensions> peer;
   std::shared_ptr<FakeDataChannel> channel;
   std::shared_ptr<SocketCore> core;
   SocketPtr socket;
+  bool peer_sent_close_marker = false;
+  // Reader: the `__transfer` handed to its core was an announcement.
+  bool writer_announced_transfer = false;
 };
 
 struct Reader {
-  Reader(char chosen_sink, const fs::path& folder)
-      : sink(chosen_sink), final_path(folder / "received") {}
+  Reader(char chosen_sink, bool peer_announced_extensions, const fs::path& folder)
+      : wire(SocketCore::Side::receiver, peer_announced_extensions),
+        sink(chosen_sink),
+        final_path(folder / "received"),
+        part_path(folder / detail::PartialFile::part_name_for("received")) {}
 
+  // As the engine's await_metadata: the writer's last `__transfer` before
+  // its metadata goes to the core with it (null from an rtc-engine writer).
   void on_metadata(const Json& metadata) {
     if (readable) return;
-    auto core = std::make_shared<detail::ReadableCore>(wire.socket, metadata, TransferOptions{});
+    auto core =
+        std::make_shared<detail::ReadableCore>(wire.socket, metadata, transfer, TransferOptions{});
+    wire.writer_announced_transfer = transfer.is_object();
     core->start();
     readable = std::make_shared<Readable>(core);
     (void)readable->name();
     (void)readable->size();
     // The reader's own criterion: only a SHA-256 digest is awaited and checked.
-    announces_digest = metadata.is_object() && metadata.contains("__rtcengine") &&
-                       metadata["__rtcengine"].is_object() &&
-                       metadata["__rtcengine"].contains("digest") &&
-                       metadata["__rtcengine"]["digest"] == "sha256";
+    announces_digest =
+        transfer.is_object() && transfer.contains("digest") && transfer["digest"] == "sha256";
     if (sink == 'r') {
       readable->on_data([this](std::span<const std::uint8_t> bytes) { delivered += bytes.size(); });
     } else if (sink == 's') {
       readable->pipe_to(stream);
     } else {
-      plant_part_file(metadata);
+      plant_part_file();
       try {
         readable->save_to(final_path, SaveOptions{});
       } catch (const Error&) {
@@ -133,17 +199,15 @@ struct Reader {
     }
   }
 
-  void plant_part_file(const Json& metadata) {
+  // The part file and sidecar an earlier attempt of this transfer left.
+  void plant_part_file() {
     if (part_content.empty()) return;
-    auto part = detail::PartialFile::part_path_for(final_path);
-    std::ofstream(part, std::ios::binary) << part_content;
+    std::ofstream(part_path, std::ios::binary) << part_content;
     std::string id;
-    if (metadata.is_object() && metadata.contains("__rtcengine") &&
-        metadata["__rtcengine"].is_object() && metadata["__rtcengine"].contains("id") &&
-        metadata["__rtcengine"]["id"].is_string()) {
-      id = metadata["__rtcengine"]["id"].get<std::string>();
+    if (transfer.is_object() && transfer.contains("id") && transfer["id"].is_string()) {
+      id = transfer["id"].get<std::string>();
     }
-    std::ofstream(part.string() + ".json")
+    std::ofstream(part_path.string() + ".json")
         << Json{{"id", id}}.dump(-1, ' ', false, Json::error_handler_t::replace);
   }
 
@@ -151,14 +215,14 @@ struct Reader {
     if (line.empty() || line[0] != 'T') return;
     auto decoded = detail::decode_text(line.substr(1));
     auto* event = std::get_if<detail::EventFrame>(&decoded);
-    if (event && event->name == "__digest" && event->payload.is_object() &&
+    if (event && event->name == detail::kDigestEvent && event->payload.is_object() &&
         event->payload.contains("sha256") && event->payload["sha256"].is_string()) {
       last_digest = event->payload["sha256"].get<std::string>();
     }
   }
 
   void check_end() {
-    auto part = detail::PartialFile::part_path_for(final_path);
+    const auto& part = part_path;
     if (readable) {
       note(std::string("reader ") + to_string(readable->state()) + ", " +
            std::to_string(readable->progress().bytes) + " bytes");
@@ -186,9 +250,11 @@ struct Reader {
     }
   }
 
-  Wire wire{SocketCore::Side::receiver};
+  Wire wire;
   char sink;
   fs::path final_path;
+  fs::path part_path;
+  Json transfer;  // the writer's last `__transfer`
   ReadablePtr readable;
   std::ostringstream stream;
   std::uint64_t delivered = 0;
@@ -199,9 +265,13 @@ struct Reader {
   std::optional<std::string> digest_at_done;  // the last digest sent before the end
 };
 
-void run_reader(char sink, const std::vector<std::string_view>& lines, const fs::path& folder) {
-  Reader reader(sink, folder);
-  reader.wire.socket->on_event("metadata",
+void run_reader(char sink, bool peer_announced_extensions,
+                const std::vector<std::string_view>& lines, const fs::path& folder) {
+  Reader reader(sink, peer_announced_extensions, folder);
+  // Set first: kept frames reach handlers in the order the handlers are set.
+  reader.wire.socket->on_event(detail::kTransferEvent,
+                               [&](const Json& payload) { reader.transfer = payload; });
+  reader.wire.socket->on_event(detail::kMetadataEvent,
                                [&](const Json& metadata) { reader.on_metadata(metadata); });
   std::uint64_t zero_budget = kMaxZeroBytes;
   for (auto line : lines) {
@@ -224,8 +294,9 @@ void run_reader(char sink, const std::vector<std::string_view>& lines, const fs:
   reader.check_end();
 }
 
-void run_writer(std::string_view first, const std::vector<std::string_view>& lines) {
-  Wire wire(SocketCore::Side::creator);
+void run_writer(std::string_view first, bool peer_announced_extensions,
+                const std::vector<std::string_view>& lines) {
+  Wire wire(SocketCore::Side::creator, peer_announced_extensions);
   std::optional<std::uint64_t> size;
   if (first.size() > 1) size = std::min<std::uint64_t>(number_in(first.substr(1)), 1 << 20);
   Json metadata = {{"name", "fuzz"}};
@@ -284,10 +355,12 @@ void transaction(Input input) {
   if (lines.empty()) return;
   auto first = lines.front();
   lines.erase(lines.begin());
+  bool peer_announced_extensions = !first.starts_with("-");
+  if (!peer_announced_extensions) first.remove_prefix(1);
   if (first.starts_with("w")) {
-    run_writer(first, lines);
+    run_writer(first, peer_announced_extensions, lines);
   } else if (first == "r" || first == "s" || first == "f") {
-    run_reader(first[0], lines, folder.path());
+    run_reader(first[0], peer_announced_extensions, lines, folder.path());
   }
 }
 

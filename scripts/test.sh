@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# Builds RTCEngine and runs the whole test suite, then the same suite built
-# with AddressSanitizer and UndefinedBehaviorSanitizer.
-#   scripts/test.sh            the release and sanitize passes
-#   scripts/test.sh release    the optimized pass only
-#   scripts/test.sh sanitize   the sanitizer pass only
+# Builds RTCEngine and runs every test, then the checks that look for the
+# next bugs. With no argument, all passes in this order (what CI runs):
+#   scripts/test.sh lint       clang-format and clang-tidy (scripts/lint.sh)
+#   scripts/test.sh release    the whole suite, optimized, with the browser suite
+#   scripts/test.sh fuzz       every fuzz target for FUZZ_SECONDS (10) seconds
+#   scripts/test.sh sanitize   ASan + UBSan on the engine, socket, transaction,
+#                              signaling and parser tests (CMakePresets.json)
 #   scripts/test.sh tsan       ThreadSanitizer on the engine, socket, transaction
 #                              and signaler tests (tests/tsan.supp)
-#   scripts/test.sh fuzz       every fuzz target for FUZZ_SECONDS (10) seconds
-#   scripts/test.sh lint       clang-format and clang-tidy (scripts/lint.sh)
+# Each pass prints how long it took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
-passes=("${@:-release sanitize}")
+passes=("${@:-lint release fuzz sanitize tsan}")
 for pass in ${passes[@]}; do
   start=$SECONDS
   case "$pass" in

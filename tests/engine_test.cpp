@@ -87,7 +87,7 @@ TEST(Engine, ConnectsAndReportsStatesAndStats) {
 
 // Both sides open sockets at the same moment on a fresh pair, so both make
 // offers at once: perfect negotiation must settle every round.
-void open_at_the_same_moment(int negotiated, int unnegotiated, int rounds) {
+static void open_at_the_same_moment(int negotiated, int unnegotiated, int rounds) {
   for (int round = 0; round < rounds; ++round) {
     auto pair = EnginePair::create();
     std::vector<std::future<SocketPtr>> from_a, from_b;

@@ -59,9 +59,9 @@ class LoadClient : public std::enable_shared_from_this<LoadClient> {
           beast::get_lowest_layer(self->ws_).socket().set_option(tcp::no_delay(true));
           self->ws_.async_handshake("127.0.0.1:" + std::to_string(port),
                                     "/load-" + std::to_string(self->room_),
-                                    [self](beast::error_code error) {
+                                    [self](beast::error_code handshake_error) {
                                       self->on_handshake_();
-                                      if (error) return self->broken();
+                                      if (handshake_error) return self->broken();
                                       ++self->stats_.connected;
                                       self->read_next();
                                     });

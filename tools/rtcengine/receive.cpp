@@ -118,8 +118,8 @@ int run_receive(const GlobalOptions& options, const std::string& directory_text,
   }
   ProgressDisplay display(ProgressDisplay::choose(flags.json));
   auto engine = make_engine(options);
-  engine->on_error([&](const Error& error) {
-    if (options.verbose) display.note(std::string("warning: ") + error.what());
+  engine->on_error([&](const Error& problem) {
+    if (options.verbose) display.note(std::string("warning: ") + problem.what());
   });
   auto reception = std::make_shared<Reception>();
   // On the engine's thread: nothing may escape from here.

@@ -19,8 +19,11 @@ namespace rtcengine::signal_server {
 
 class Hub {
  public:
-  explicit Hub(const ServerOptions& options)
-      : options(options), log(options.quiet), rooms(options.max_rooms), limits(options) {}
+  explicit Hub(const ServerOptions& server_options)
+      : options(server_options),
+        log(server_options.quiet),
+        rooms(server_options.max_rooms),
+        limits(server_options) {}
 
   const ServerOptions& options;
   EventLog log;

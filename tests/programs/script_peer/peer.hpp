@@ -122,7 +122,7 @@ inline void adopt_socket(Peer& peer, const SocketPtr& socket, std::uint64_t gene
   auto label = key;
   std::weak_ptr<SocketEntry> weak = entry;
   socket->on_data([weak, generation](const Message& message) {
-    if (auto entry = weak.lock()) on_socket_message(*entry, message, generation);
+    if (auto live = weak.lock()) on_socket_message(*live, message, generation);
   });
   socket->on_close([label, generation] { emit("close", {{"label", label}, {"engine", generation}}); });
   socket->on_error([label, generation](const Error& error) {
@@ -138,7 +138,7 @@ inline void watch_writer(const std::string& key, const WritablePtr& writer) {
   std::weak_ptr<Writable> weak = writer;
   writer->on_state_change([key, weak](TransferState state) {
     Json fields = {{"key", key}, {"state", to_string(state)}};
-    if (auto writer = weak.lock()) fields["bytes_sent"] = writer->bytes_sent();
+    if (auto live = weak.lock()) fields["bytes_sent"] = live->bytes_sent();
     emit("writer-state", fields);
   });
 }
@@ -153,9 +153,9 @@ inline std::shared_ptr<ReaderEntry> adopt_reader(Peer& peer, const std::string& 
   std::weak_ptr<ReaderEntry> weak = entry;
   reader->on_state_change([key, weak](TransferState state) {
     Json fields = {{"key", key}, {"state", to_string(state)}};
-    if (auto entry = weak.lock()) {
-      std::lock_guard lock(entry->mutex);
-      fields["bytes"] = entry->hash.bytes();
+    if (auto live = weak.lock()) {
+      std::lock_guard lock(live->mutex);
+      fields["bytes"] = live->hash.bytes();
     }
     emit("reader-state", fields);
   });

@@ -121,23 +121,23 @@ inline Json start_reading(Peer& peer, const Command& command) {
   plan->reason = command.text_or("reason", "cancelled by the receiver");
   std::weak_ptr<ReaderEntry> weak = entry;
   entry->reader->on_data([weak, key, plan](std::span<const std::uint8_t> chunk) {
-    auto entry = weak.lock();
-    if (!entry) return;
+    auto live = weak.lock();
+    if (!live) return;
     std::uint64_t bytes;
     {
-      std::lock_guard lock(entry->mutex);
-      entry->hash.update(chunk);
-      bytes = entry->hash.bytes();
+      std::lock_guard lock(live->mutex);
+      live->hash.update(chunk);
+      bytes = live->hash.bytes();
     }
     // Handlers run one at a time on the engine's thread: the plan needs no lock.
     if (plan->pause_at && bytes >= *plan->pause_at) {
       plan->pause_at.reset();
-      entry->reader->pause();
+      live->reader->pause();
       emit("reader-paused", {{"key", key}, {"at", bytes}});
     }
     if (plan->stop_at && bytes >= *plan->stop_at) {
       plan->stop_at.reset();
-      entry->reader->stop(plan->reason);
+      live->reader->stop(plan->reason);
       emit("reader-stopped", {{"key", key}, {"at", bytes}});
     }
   });

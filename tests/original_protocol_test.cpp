@@ -304,3 +304,42 @@ TEST(OriginalProtocol, WaitingChannelsDoNotCrowdOutOneThatIsAskedFor) {
     return at_y->data.size() == 1;
   }));
 }
+
+// A writer that ignores buffer-full (rtc-engine's writer waits for pull;
+// a hostile one need not) cannot grow a pull reader's queue without end:
+// past 40 MiB unread the transfer fails, and the writer is told.
+TEST(OriginalProtocol, WriterIgnoringBufferFullFailsTheTransferInsteadOfGrowingIt) {
+  auto pair = EnginePair::create();
+  ASSERT_TRUE(pair.wait_connected());
+  auto reader = pair.a->readable("flood");
+  auto raw = pair.b->socket("flood");
+  ASSERT_EQ(raw.wait_for(10s), std::future_status::ready);
+  auto flood = raw.get();
+  auto heard = std::make_shared<Recorder>();
+  heard->attach(*flood, kAllEvents);
+  flood->write_event("metadata", Json{{"name", "endless"}});
+  ASSERT_EQ(reader.wait_for(10s), std::future_status::ready);
+  auto readable = reader.get();
+  // The first read() picks the queue; nothing is read after it.
+  EXPECT_THROW(readable->read(10ms), TimeoutError);
+  std::vector<std::uint8_t> chunk(256 * 1024, 7);
+  for (int i = 0; i < 60 * 4 && flood->is_open(); ++i) {
+    try {
+      flood->write_binary(chunk);
+    } catch (const Error&) {
+      break;  // closed by the reader
+    }
+  }
+  std::string why;
+  try {
+    readable->wait(20s);
+  } catch (const TransferError& failure) {
+    why = failure.what();
+  }
+  EXPECT_EQ(readable->state(), TransferState::failed);
+  EXPECT_NE(why.find("queue was full"), std::string::npos) << why;
+  EXPECT_TRUE(wait_until([&] {
+    auto names = heard->event_names();
+    return std::find(names.begin(), names.end(), "cancel") != names.end();
+  }));
+}

@@ -165,7 +165,8 @@ class Readable {
                   SaveOptions options = {});
   // Pull style: the next chunk, nullopt at the end; throws TransferError on
   // failure or TimeoutError. The queue is bounded (10 MiB): the writer is
-  // told to wait when it is full.
+  // told to wait when it is full, and a writer that goes on regardless
+  // fails the transfer once 40 MiB wait unread.
   std::optional<Bytes> read(std::chrono::milliseconds timeout);
 
   bool wait(std::chrono::milliseconds timeout);

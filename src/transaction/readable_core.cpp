@@ -1,5 +1,6 @@
 #include "transaction/readable_core.hpp"
 
+#include "rtcengine/errors.hpp"
 #include "socket/socket_core.hpp"
 #include "transaction/transfer_events.hpp"
 #include "util/log.hpp"
@@ -191,6 +192,10 @@ void ReadableCore::on_chunk(const Message& message) {
         bool full;
         {
           std::lock_guard lock(mutex_);
+          if (queued_bytes_ + bytes.size() > kReaderQueueHardLimit) {
+            throw ProtocolError("the writer kept sending after this side said its queue was full (" +
+                                std::to_string(queued_bytes_ >> 20) + " MiB unread)");
+          }
           queued_bytes_ += bytes.size();
           queue_.push_back(bytes);
           full = queued_bytes_ > kReaderQueueLimit;

@@ -29,6 +29,10 @@ inline constexpr const char* kIntegrityFailedEvent = "__integrity-failed";  // p
 
 // rtc-engine's reader queue; past it the reader asks the writer to wait.
 inline constexpr std::size_t kReaderQueueLimit = 10 * 1024 * 1024;
+// What a writer may still have in flight when it hears buffer-full; past
+// this it ignores the signal, and the transfer fails instead of growing the
+// queue without end.
+inline constexpr std::size_t kReaderQueueHardLimit = 4 * kReaderQueueLimit;
 // The reader confirms progress at least this often (bytes).
 inline constexpr std::size_t kAckEvery = 1024 * 1024;
 

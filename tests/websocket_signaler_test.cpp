@@ -81,6 +81,9 @@ std::shared_ptr<Errors> watch_errors(Engine& engine) {
 void expect_closed_by_signaling(Engine& engine, Errors& errors, const std::string& expected,
                                 std::chrono::seconds within) {
   ASSERT_TRUE(engine.wait_for(ConnectionState::closed, within)) << "still waiting forever";
+  // An error reported before on_error() was called is kept and handed over
+  // on the engine's thread, maybe a moment after the state changed.
+  EXPECT_TRUE(wait_until([&] { return !errors.final_error().empty(); }, 5s));
   EXPECT_NE(errors.final_error().find(expected), std::string::npos) << errors.final_error();
   auto socket = engine.socket("after");
   ASSERT_EQ(socket.wait_for(5s), std::future_status::ready);

@@ -26,8 +26,11 @@ for pass in ${passes[@]}; do
       ;;
     *)
       echo "== $pass build"
-      # CI sets RTCENGINE_WERROR=ON: warnings fail the build there.
-      cmake --preset "$pass" -DRTCENGINE_WERROR="${RTCENGINE_WERROR:-OFF}" >/dev/null
+      # CI sets RTCENGINE_WERROR=ON: warnings fail its release build (the
+      # sanitizer builds add gcc's own notes, such as -Wtsan on Asio's fences).
+      werror=OFF
+      [ "$pass" = release ] && werror=${RTCENGINE_WERROR:-OFF}
+      cmake --preset "$pass" -DRTCENGINE_WERROR="$werror" >/dev/null
       cmake --build --preset "$pass"
       echo "== $pass tests"
       # The sanitizer passes run one test at a time: their timing-sensitive

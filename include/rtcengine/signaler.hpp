@@ -68,13 +68,13 @@ class Signaler {
 
   // Handles messages of one type; messages kept for it are delivered first,
   // in order. One handler per type; a new one replaces the old.
-  void on(const std::string& type, MessageHandler handler);
+  void on(const std::string& type, const MessageHandler& handler);
   void off(const std::string& type);
 
   // Malformed or refused incoming messages are reported here, and so is a
   // SignalingError: the signaler gave up for good (the engine closes). A
   // SignalingError reported before a handler is set is kept for it.
-  void on_error(ErrorHandler handler);
+  void on_error(const ErrorHandler& handler);
 
  protected:
   void set_ready(bool ready);

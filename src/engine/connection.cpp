@@ -444,7 +444,7 @@ void EngineCore::begin_close(bool by_peer) {
   }
   after_sockets_closed(false, [](EngineCore& self) {
     if (self.session_ && self.session_->internal) self.session_->internal->close();
-    self.after_sockets_closed(true, [](EngineCore& self) { self.finish_close(); });
+    self.after_sockets_closed(true, [](EngineCore& core) { core.finish_close(); });
   });
 }
 

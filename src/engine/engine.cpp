@@ -48,21 +48,21 @@ Engine::Engine(std::shared_ptr<EngineCore> core) : core_(std::move(core)) {
   auto incoming = std::make_shared<IncomingSockets>();
   std::weak_ptr<EngineCore> weak = core_;
   core_->set_incoming_handler(
-      detail::kUnnegotiatedSocketPrefix, [incoming, weak](std::shared_ptr<detail::SocketCore> core) {
+      detail::kUnnegotiatedSocketPrefix, [incoming, weak](const std::shared_ptr<detail::SocketCore>& arrived) {
         auto engine = weak.lock();
         if (!engine) return;
-        auto socket = std::make_shared<Socket>(core);
+        auto socket = std::make_shared<Socket>(arrived);
         SocketHandler handler;
         {
           std::lock_guard lock(incoming->mutex);
           handler = incoming->handler;
           if (!handler) {
             std::erase_if(incoming->queue, [](const SocketPtr& kept) { return !kept->is_open(); });
-            if (!engine->admit_waiting(*core, incoming->queue.size())) return;
+            if (!engine->admit_waiting(*arrived, incoming->queue.size())) return;
             incoming->queue.push_back(socket);
           }
         }
-        core->claim();
+        arrived->claim();
         if (handler) {
           handler(socket);
         } else {
@@ -105,7 +105,7 @@ std::future<SocketPtr> request_future(EngineCore& core, std::optional<std::strin
   auto future = promise->get_future();
   core.request_socket(
       std::move(label), [promise](SocketPtr socket) { promise->set_value(std::move(socket)); },
-      [promise](std::exception_ptr error) { promise->set_exception(error); });
+      [promise](std::exception_ptr error) { promise->set_exception(std::move(error)); });
   return future;
 }
 
@@ -135,7 +135,7 @@ void Engine::on_socket(SocketHandler handler) {
   }
   if (kept.empty()) return;
   // Deliver on the engine's thread, like every other handler.
-  core_->loop().post([kept = std::move(kept), handler] {
+  core_->loop().post([kept = std::move(kept), handler = std::move(handler)] {
     for (auto& socket : kept) handler(socket);
   });
 }

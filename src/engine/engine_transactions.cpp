@@ -32,8 +32,8 @@ struct IncomingReadables {
 
 // Waits (on the engine's thread) for the writer's metadata, then hands out
 // the Readable. An RTCEngine writer announces its extensions just before.
-void await_metadata(SocketPtr socket, TransferOptions options,
-                    std::function<void(ReadablePtr)> deliver) {
+void await_metadata(const SocketPtr& socket, TransferOptions options,
+                    const std::function<void(ReadablePtr)>& deliver) {
   auto delivered = std::make_shared<bool>(false);
   auto transfer = std::make_shared<Json>();
   // Set first: kept frames reach handlers in the order the handlers are set.
@@ -63,7 +63,7 @@ void Engine::take_incoming_readables() {
   std::weak_ptr<EngineCore> weak = core_;
   core_->set_incoming_handler(
       detail::kUnnegotiatedTransactionPrefix,
-      [incoming, weak](std::shared_ptr<detail::SocketCore> core) {
+      [incoming, weak](const std::shared_ptr<detail::SocketCore>& core) {
         auto socket = std::make_shared<Socket>(core);
         std::size_t waiting;
         {
@@ -71,8 +71,8 @@ void Engine::take_incoming_readables() {
           std::erase_if(incoming->queue, [](const ReadablePtr& kept) {
             return kept->state() == TransferState::failed;
           });
-          std::erase_if(incoming->awaiting, [](const std::weak_ptr<Socket>& weak) {
-            auto kept = weak.lock();
+          std::erase_if(incoming->awaiting, [](const std::weak_ptr<Socket>& held) {
+            auto kept = held.lock();
             return !kept || !kept->is_open();
           });
           waiting = incoming->awaiting.size() + (incoming->handler ? 0 : incoming->queue.size());
@@ -82,12 +82,12 @@ void Engine::take_incoming_readables() {
         if (!engine || !engine->admit_waiting(*core, waiting)) return;
         core->claim();
         const Socket* key = socket.get();
-        await_metadata(socket, TransferOptions{}, [incoming, key](ReadablePtr readable) {
+        await_metadata(socket, TransferOptions{}, [incoming, key](const ReadablePtr& readable) {
           Engine::ReadableHandler handler;
           {
             std::lock_guard lock(incoming->mutex);
-            std::erase_if(incoming->awaiting, [key](const std::weak_ptr<Socket>& weak) {
-              return weak.lock().get() == key;
+            std::erase_if(incoming->awaiting, [key](const std::weak_ptr<Socket>& held) {
+              return held.lock().get() == key;
             });
             handler = incoming->handler;
             if (!handler) incoming->queue.push_back(readable);
@@ -111,7 +111,7 @@ std::future<WritablePtr> Engine::writable(std::string label, Json metadata,
   core_->request_socket(
       std::move(label),
       [promise, metadata = std::move(metadata), options](SocketPtr socket) {
-        auto core = std::make_shared<detail::WritableCore>(socket, metadata, options);
+        auto core = std::make_shared<detail::WritableCore>(std::move(socket), metadata, options);
         core->start();
         promise->set_value(std::make_shared<Writable>(core));
       },
@@ -141,9 +141,10 @@ std::future<ReadablePtr> Engine::readable(std::string label, TransferOptions opt
   auto future = promise->get_future();
   core_->request_socket(
       std::move(label),
-      [promise, options](SocketPtr socket) {
-        await_metadata(socket, options,
-                       [promise](ReadablePtr readable) { promise->set_value(readable); });
+      [promise, options](const SocketPtr& socket) {
+        await_metadata(socket, options, [promise](ReadablePtr readable) {
+          promise->set_value(std::move(readable));
+        });
       },
       fail_into(promise));
   return future;
@@ -158,7 +159,7 @@ void Engine::on_readable(ReadableHandler handler) {
     if (handler) kept.swap(incoming->queue);
   }
   if (kept.empty()) return;
-  core_->loop().post([kept = std::move(kept), handler] {
+  core_->loop().post([kept = std::move(kept), handler = std::move(handler)] {
     for (auto& readable : kept) handler(readable);
   });
 }

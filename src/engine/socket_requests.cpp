@@ -115,7 +115,7 @@ void EngineCore::request_internal_socket() {
   request.on_open = [weak, generation](std::shared_ptr<SocketCore> core) {
     auto self = weak.lock();
     if (!self || !self->session_ || self->session_->generation != generation) return;
-    self->session_->internal = core;
+    self->session_->internal = std::move(core);
   };
   requests_.push_back(std::move(request));
   requests_.back().id = next_request_id_++;
@@ -179,13 +179,13 @@ void EngineCore::serve(SocketRequest& request) {
   SocketCore::Hooks hooks;
   hooks.on_ready = [weak, id, weak_core] {
     auto self = weak.lock();
-    auto core = weak_core.lock();
-    if (self && core) self->fulfil(id, core);
+    auto ready = weak_core.lock();
+    if (self && ready) self->fulfil(id, ready);
   };
   hooks.on_closed = [weak, id, weak_core] {
     auto self = weak.lock();
-    auto core = weak_core.lock();
-    if (self && core) self->on_channel_lost(id, core);
+    auto lost = weak_core.lock();
+    if (self && lost) self->on_channel_lost(id, lost);
   };
   core->start(std::move(hooks));
   watch_channel_opens(id, core);
@@ -215,7 +215,7 @@ void EngineCore::on_channel_lost(std::uint64_t request_id, const std::shared_ptr
 
 void EngineCore::watch_channel_opens(std::uint64_t request_id, std::weak_ptr<SocketCore> weak_core) {
   std::weak_ptr<EngineCore> weak = weak_from_this();
-  loop_.post_after(kChannelOpenLimit, [weak, request_id, weak_core] {
+  loop_.post_after(kChannelOpenLimit, [weak, request_id, weak_core = std::move(weak_core)] {
     auto self = weak.lock();
     auto core = weak_core.lock();
     if (!self || !core || self->closing_ || core->is_closed()) return;

@@ -88,9 +88,9 @@ void PerfectNegotiation::on_remote_description(const json& description) {
     }
     flush_pending_candidates();
     if (!is_offer) return;
-    connection_.set_local_description([this](const std::string& error) {
-      if (!error.empty()) {
-        report_("creating the answer failed: " + error);
+    connection_.set_local_description([this](const std::string& answer_error) {
+      if (!answer_error.empty()) {
+        report_("creating the answer failed: " + answer_error);
         return;
       }
       send_local_description();

@@ -361,7 +361,16 @@ LocalSignaler::LocalSignaler(LocalSignalerOptions options) : impl_(std::make_sha
   boost::asio::post(detail::local_io(), [impl] { impl->start(); });
 }
 
-LocalSignaler::~LocalSignaler() { close(); }
+LocalSignaler::~LocalSignaler() {
+  // close() runs the ready listeners; none of their exceptions may leave a destructor.
+  try {
+    close();
+  } catch (const std::exception& error) {
+    RTCENGINE_LOG(error, "local signaler: closing failed: " << error.what());
+  } catch (...) {
+    RTCENGINE_LOG(error, "local signaler: closing failed");
+  }
+}
 
 void LocalSignaler::send(const Json& message) {
   std::string text;

@@ -105,8 +105,8 @@ void sweep_stale_members(const fs::path& base) {
     for (fs::directory_iterator member(channel->path(), inner); !inner && member != fs::directory_iterator();
          member.increment(inner)) {
       std::string name = member->path().filename().string();
-      std::error_code unreadable;
-      if (is_member_id(name) && member->is_socket(unreadable) && nobody_listens_at(member->path())) {
+      std::error_code unreadable_member;
+      if (is_member_id(name) && member->is_socket(unreadable_member) && nobody_listens_at(member->path())) {
         std::error_code ignored;
         fs::remove(member->path(), ignored);
       }

@@ -68,7 +68,7 @@ void Signaler::set_ready(bool ready) {
   for (auto& listener : listeners) listener(ready);
 }
 
-void Signaler::on(const std::string& type, MessageHandler handler) {
+void Signaler::on(const std::string& type, const MessageHandler& handler) {
   std::lock_guard delivery(state_->delivery);
   std::deque<State::Kept> kept;
   {
@@ -90,7 +90,7 @@ void Signaler::off(const std::string& type) {
   state_->handlers.erase(type);
 }
 
-void Signaler::on_error(ErrorHandler handler) {
+void Signaler::on_error(const ErrorHandler& handler) {
   std::vector<std::string> kept;
   {
     std::lock_guard lock(state_->mutex);

@@ -30,7 +30,7 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
-using tcp = asio::ip::tcp;
+using Tcp = asio::ip::tcp;
 using PlainStream = websocket::stream<beast::tcp_stream>;
 using TlsStream = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
 
@@ -40,7 +40,7 @@ struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
   WebSocketSignalerOptions options;
   detail::WebSocketEndpoint url;
   asio::io_context& io = detail::local_io();
-  tcp::resolver resolver{io};
+  Tcp::resolver resolver{io};
   asio::steady_timer retry_timer{io};
   std::optional<asio::ssl::context> tls_context;
   std::unique_ptr<PlainStream> plain;
@@ -72,7 +72,7 @@ struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
     std::shared_ptr<void> old;
     with_stream([&](auto& stream) {
       beast::error_code ignored;
-      beast::get_lowest_layer(stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
+      beast::get_lowest_layer(stream).socket().shutdown(Tcp::socket::shutdown_both, ignored);
       beast::get_lowest_layer(stream).close();
     });
     if (secure) old = std::shared_ptr<TlsStream>(std::move(secure));
@@ -119,16 +119,16 @@ struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
     auto self = shared_from_this();
     auto current = attempt;
     resolver.async_resolve(url.host, url.port, [self, current](beast::error_code error,
-                                                              tcp::resolver::results_type results) {
+                                                              Tcp::resolver::results_type results) {
       if (current != self->attempt) return;
       if (error) return self->retry("cannot resolve " + self->url.host + ": " + error.message());
       self->with_stream([&](auto& stream) {
         auto& layer = beast::get_lowest_layer(stream);
         layer.expires_after(std::chrono::seconds(10));
-        layer.async_connect(results, [self, current](beast::error_code error,
-                                                     const tcp::endpoint&) {
+        layer.async_connect(results, [self, current](beast::error_code connect_error,
+                                                     const Tcp::endpoint&) {
           if (current != self->attempt) return;
-          if (error) return self->retry("cannot connect: " + error.message());
+          if (connect_error) return self->retry("cannot connect: " + connect_error.message());
           self->after_tcp();
         });
       });
@@ -393,7 +393,16 @@ WebSocketSignaler::WebSocketSignaler(WebSocketSignalerOptions options)
   asio::post(impl->io, [impl] { impl->connect(); });
 }
 
-WebSocketSignaler::~WebSocketSignaler() { close(); }
+WebSocketSignaler::~WebSocketSignaler() {
+  // close() runs the ready listeners; none of their exceptions may leave a destructor.
+  try {
+    close();
+  } catch (const std::exception& error) {
+    RTCENGINE_LOG(error, "WebSocket signaler: closing failed: " << error.what());
+  } catch (...) {
+    RTCENGINE_LOG(error, "WebSocket signaler: closing failed");
+  }
+}
 
 void WebSocketSignaler::send(const Json& message) {
   std::string text = message.dump(-1, ' ', false, Json::error_handler_t::replace);

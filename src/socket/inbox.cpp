@@ -26,7 +26,7 @@ bool Inbox::push(const Key& key, Message message) {
   return true;
 }
 
-void Inbox::set_handler(const Key& key, Deliver deliver) {
+void Inbox::set_handler(const Key& key, const Deliver& deliver) {
   if (!deliver) {
     handlers_.erase(key);
     return;

@@ -29,7 +29,7 @@ class Inbox {
   // because too much is kept already.
   bool push(const Key& key, Message message);
   // Sets (or clears, with nullptr) the handler and delivers what was kept.
-  void set_handler(const Key& key, Deliver deliver);
+  void set_handler(const Key& key, const Deliver& deliver);
   bool has_handler(const Key& key) const { return handlers_.count(key) != 0; }
   // Drops every handler (the socket closed); kept frames stay for late ones.
   void clear_handlers() { handlers_.clear(); }

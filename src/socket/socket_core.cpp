@@ -285,7 +285,9 @@ void SocketCore::on_data(Socket::DataHandler handler) {
 
 void SocketCore::on_event(const std::string& name, Socket::EventHandler handler) {
   Inbox::Deliver deliver;
-  if (handler) deliver = [handler](const Message& message) { handler(message.json()); };
+  if (handler) {
+    deliver = [handler = std::move(handler)](const Message& message) { handler(message.json()); };
+  }
   apply([name, deliver = std::move(deliver)](SocketCore& self) {
     self.inbox_.set_handler(Inbox::event_key(name), deliver);
   });

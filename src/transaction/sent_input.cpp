@@ -122,14 +122,12 @@ void send_file_unchanged(Writable& writer, const std::filesystem::path& path) {
             " were announced");
   }
   auto mismatch = copy_exactly(writer, size, [&](char* buffer, std::size_t want) -> std::size_t {
-    while (true) {
-      auto got = ::read(fd.get(), buffer, want);
-      if (got >= 0) return static_cast<std::size_t>(got);
-      if (errno == EINTR) continue;
-      auto error = std::string(std::strerror(errno));
-      stop_and_throw(writer, "the sender could not read " + there + ": " + error,
-                     "cannot read " + here + ": " + error);
-    }
+    auto got = ::read(fd.get(), buffer, want);
+    while (got < 0 && errno == EINTR) got = ::read(fd.get(), buffer, want);
+    if (got >= 0) return static_cast<std::size_t>(got);
+    auto error = std::string(std::strerror(errno));
+    stop_and_throw(writer, "the sender could not read " + there + ": " + error,
+                   "cannot read " + here + ": " + error);
   });
   if (!mismatch.why.empty()) changed(mismatch.why);
   struct stat after {};

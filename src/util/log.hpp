@@ -16,6 +16,8 @@ void write_log(LogLevel level, const std::string& line);
 
 }  // namespace rtcengine::detail
 
+// `expression` is a << chain ("a " << b), which parentheses would break.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define RTCENGINE_LOG(level, expression)                                      \
   do {                                                                        \
     if (::rtcengine::detail::log_enabled(::rtcengine::LogLevel::level)) {     \
@@ -25,3 +27,4 @@ void write_log(LogLevel level, const std::string& line);
                                      rtcengine_log_stream.str());             \
     }                                                                         \
   } while (false)
+// NOLINTEND(bugprone-macro-parentheses)

@@ -74,7 +74,8 @@ JsonShape measure_json(const nlohmann::json& value) {
       }
     } else if (node->is_array()) {
       const auto& array = node->get_ref<const nlohmann::json::array_t&>();
-      shape.bytes += sizeof(array) + (array.capacity() - array.size()) * sizeof(nlohmann::json);
+      shape.bytes += sizeof(nlohmann::json::array_t) +
+                     (array.capacity() - array.size()) * sizeof(nlohmann::json);
       for (const auto& child : array) pending.emplace_back(&child, depth + 1);
     } else if (node->is_binary()) {
       shape.bytes += node->get_binary().capacity();

@@ -99,8 +99,7 @@ int serve(const std::string& channel, int link_fd, bool same_machine, const fs::
     reader_transaction->save_to(save_to);
     bool complete = reader_transaction->wait(600s);
     link.send({{"saved", complete}});
-    while (link.receive()) {
-    }
+    while (link.receive()) {}
     return 0;
   }
   auto socket = engine->socket("bench").get();
@@ -210,7 +209,8 @@ double transaction_mb_s(const fs::path& input, bool same_machine) {
   options.same_machine = same_machine;
   auto engine = Engine::create(std::make_shared<LocalSignaler>(channel), options);
   auto size = fs::file_size(input);
-  auto writer = engine->writable("file", Json{{"name", input.filename().string()}, {"size", size}}).get();
+  auto writer =
+      engine->writable("file", Json{{"name", input.filename().string()}, {"size", size}}).get();
   auto started = Clock::now();
   writer->send_file(input);
   bool saved = child.wait_for("saved", 1);
@@ -250,8 +250,8 @@ int main(int argc, char** argv) {
     }
     setups.push_back(std::chrono::duration<double, std::milli>(Clock::now() - started).count());
   }
-  result["setup_ms"] = {{"p50", median(setups)}, {"p99", percentile(setups, 0.99)},
-                        {"runs", setup_runs}};
+  result["setup_ms"] = {
+      {"p50", median(setups)}, {"p99", percentile(setups, 0.99)}, {"runs", setup_runs}};
 
   auto channel = fresh_channel();
   // Like for like with the raw baseline: the stack's own SCTP settings.
@@ -294,8 +294,7 @@ int main(int argc, char** argv) {
     int before = pongs;
     auto started = Clock::now();
     socket->write_event("ping", ping);
-    while (pongs == before) {
-    }
+    while (pongs == before) {}
     trips.push_back(std::chrono::duration<double, std::micro>(Clock::now() - started).count());
   }
   result["round_trip_us"] = {{"p50", median(trips)}, {"p99", percentile(trips, 0.99)}};
@@ -307,7 +306,8 @@ int main(int argc, char** argv) {
   auto started = Clock::now();
   for (int i = 0; i < messages; ++i) socket->write(text);
   child.wait_for("received", ++reports);
-  result["messages_per_s"] = messages / std::chrono::duration<double>(Clock::now() - started).count();
+  result["messages_per_s"] =
+      messages / std::chrono::duration<double>(Clock::now() - started).count();
 
   if (file_megabytes > 0) {
     fs::path root = fs::is_directory("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path();
@@ -323,10 +323,12 @@ int main(int argc, char** argv) {
     fs::remove_all(root);
     result["transaction_mb_s"] = median(stack_settings);
     result["transaction_same_machine_mb_s"] = median(same_machine);
-    result["transaction_best_mb_s"] = *std::max_element(stack_settings.begin(), stack_settings.end());
+    result["transaction_best_mb_s"] =
+        *std::max_element(stack_settings.begin(), stack_settings.end());
     result["transaction_same_machine_best_mb_s"] =
         *std::max_element(same_machine.begin(), same_machine.end());
-    result["transaction_runs_mb_s"] = {{"stack_settings", stack_settings}, {"same_machine", same_machine}};
+    result["transaction_runs_mb_s"] = {{"stack_settings", stack_settings},
+                                       {"same_machine", same_machine}};
   }
 
   // Scale: memory and threads with 1, 10, 100 connected pairs in this process.
@@ -339,7 +341,8 @@ int main(int argc, char** argv) {
     while (pairs.size() < wanted) pairs.push_back(Pair::create());
     for (auto& extra : pairs) extra.a->wait_for(ConnectionState::connected, 60s);
     std::this_thread::sleep_for(500ms);
-    scale_result.push_back({{"pairs", wanted}, {"rss_mb", rss_bytes() / 1e6}, {"threads", thread_count()}});
+    scale_result.push_back(
+        {{"pairs", wanted}, {"rss_mb", rss_bytes() / 1e6}, {"threads", thread_count()}});
   }
   result["scale"] = scale_result;
 

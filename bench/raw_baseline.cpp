@@ -33,9 +33,9 @@
 
 using namespace webrtc;
 using SteadyClock = std::chrono::steady_clock;
-using nlohmann::json;
 using bench::median;
 using bench::percentile;
+using nlohmann::json;
 
 namespace {
 
@@ -154,7 +154,9 @@ struct Peer : PeerConnectionObserver, DataChannelObserver {
   void OnIceCandidate(const IceCandidateInterface* candidate) override {
     std::string text;
     candidate->ToString(&text);
-    link->send({{"candidate", text}, {"mid", candidate->sdp_mid()}, {"index", candidate->sdp_mline_index()}});
+    link->send({{"candidate", text},
+                {"mid", candidate->sdp_mid()},
+                {"index", candidate->sdp_mline_index()}});
   }
   void OnStateChange() override {
     if (channel->state() == DataChannelInterface::kOpen) open = true;
@@ -164,7 +166,8 @@ struct Peer : PeerConnectionObserver, DataChannelObserver {
     ++received_messages;
     if (echo) channel->Send(buffer);
     if (pings_left > 0) {
-      trips_us.push_back(std::chrono::duration<double, std::micro>(SteadyClock::now() - ping_sent).count());
+      trips_us.push_back(
+          std::chrono::duration<double, std::micro>(SteadyClock::now() - ping_sent).count());
       if (--pings_left > 0) {
         send_ping();
       } else {
@@ -225,7 +228,8 @@ int main(int argc, char** argv) {
   peer.link = &link;
   PeerConnectionInterface::RTCConfiguration config;
   config.sdp_semantics = SdpSemantics::kUnifiedPlan;
-  peer.connection = factory->CreatePeerConnectionOrError(config, PeerConnectionDependencies(&peer)).MoveValue();
+  peer.connection =
+      factory->CreatePeerConnectionOrError(config, PeerConnectionDependencies(&peer)).MoveValue();
 
   // The other process's lines; replies to the sender's questions land here.
   std::atomic<int> bytes_reports{0}, message_reports{0}, echo_changes{0};
@@ -258,7 +262,8 @@ int main(int argc, char** argv) {
     peer.channel->RegisterObserver(&peer);
   });
   while (!peer.open) std::this_thread::sleep_for(std::chrono::microseconds(200));
-  result["open_ms"] = std::chrono::duration<double, std::milli>(SteadyClock::now() - open_started).count();
+  result["open_ms"] =
+      std::chrono::duration<double, std::milli>(SteadyClock::now() - open_started).count();
 
   // Throughput: binary messages of each size, pumped by the sender's
   // callbacks, timed until the receiver reports having them all.
@@ -277,7 +282,8 @@ int main(int argc, char** argv) {
         peer.pump();
       });
       wait_for(bytes_reports, ++reports);
-      runs.push_back(total / std::chrono::duration<double>(SteadyClock::now() - started).count() / 1e6);
+      runs.push_back(total / std::chrono::duration<double>(SteadyClock::now() - started).count() /
+                     1e6);
     }
     auto key = std::to_string(size >> 10) + "KiB";
     result["throughput_mb_s"][key] = median(runs);
@@ -309,7 +315,8 @@ int main(int argc, char** argv) {
     peer.pump();
   });
   wait_for(message_reports, 1);
-  result["messages_per_s"] = messages / std::chrono::duration<double>(SteadyClock::now() - started).count();
+  result["messages_per_s"] =
+      messages / std::chrono::duration<double>(SteadyClock::now() - started).count();
 
   std::printf("%s\n", result.dump().c_str());
   std::fflush(stdout);

@@ -41,7 +41,9 @@ std::int64_t now_us() {
       .count();
 }
 
-bool run(const std::string& command) { return std::system((command + " >/dev/null 2>&1").c_str()) == 0; }
+bool run(const std::string& command) {
+  return std::system((command + " >/dev/null 2>&1").c_str()) == 0;
+}
 
 struct Namespaces {
   std::string tag = std::to_string(getpid());
@@ -70,7 +72,9 @@ struct Namespaces {
     run("ip -n " + names[0] + verb + " blackhole 10.249.0.2/32");
     run("ip -n " + names[1] + verb + " blackhole 10.249.0.1/32");
   }
-  void set_path(const std::string& cut, bool up) const { cut == "link" ? set_link(up) : set_route(up); }
+  void set_path(const std::string& cut, bool up) const {
+    cut == "link" ? set_link(up) : set_route(up);
+  }
 };
 
 // One peer, in a forked child: joins the namespace first (sockets belong to
@@ -166,7 +170,8 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; ++i) {
     if (std::strcmp(argv[i], "--runs") == 0) runs = std::atoi(argv[i + 1]);
   }
-  Json result{{"program", "RTCEngine, two processes in two namespaces, path cut until failed, then restored"}};
+  Json result{{"program",
+               "RTCEngine, two processes in two namespaces, path cut until failed, then restored"}};
   Namespaces namespaces;
   if (!namespaces.ok) {
     result["skipped"] = "cannot create network namespaces (needs root)";
@@ -183,7 +188,8 @@ int main(int argc, char** argv) {
   if (pipe(pipe_fds) != 0) return 1;
   fcntl(pipe_fds[0], F_SETFL, O_NONBLOCK);
   pid_t receiver = fork();
-  if (receiver == 0) peer(namespaces.names[0], namespaces.interfaces[0], channel, false, pipe_fds[1]);
+  if (receiver == 0)
+    peer(namespaces.names[0], namespaces.interfaces[0], channel, false, pipe_fds[1]);
   pid_t sender = fork();
   if (sender == 0) peer(namespaces.names[1], namespaces.interfaces[1], channel, true, pipe_fds[1]);
   close(pipe_fds[1]);
@@ -223,11 +229,12 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_for(500ms);
     }
     if (reconnect_ms.empty()) continue;
-    result["reconnect_ms"][cut] = {{"p50", bench::median(reconnect_ms)},
-                                   {"max", *std::max_element(reconnect_ms.begin(), reconnect_ms.end())},
-                                   {"each", reconnect_ms},
-                                   {"failed_after", failed_after_ms},
-                                   {"state_connected_after", connected_ms}};
+    result["reconnect_ms"][cut] = {
+        {"p50", bench::median(reconnect_ms)},
+        {"max", *std::max_element(reconnect_ms.begin(), reconnect_ms.end())},
+        {"each", reconnect_ms},
+        {"failed_after", failed_after_ms},
+        {"state_connected_after", connected_ms}};
   }
   kill(sender, SIGKILL);
   kill(receiver, SIGKILL);

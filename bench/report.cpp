@@ -45,7 +45,8 @@ int main(int argc, char** argv) {
   std::printf("%-34s %12s %12s %-6s %8s   %s\n", "metric", "RTCEngine", "raw", "unit", "ratio",
               "target");
   for (const char* size : {"16KiB", "64KiB", "256KiB"}) {
-    std::string name = std::string("socket throughput ") + std::string(size).insert(std::string(size).size() - 3, " ");
+    std::string name = std::string("socket throughput ") +
+                       std::string(size).insert(std::string(size).size() - 3, " ");
     row(name.c_str(), engine["throughput_mb_s"][size], raw["throughput_mb_s"][size], "MB/s",
         ">= 0.95x raw", ratios, std::string("throughput_") + size);
   }
@@ -59,8 +60,8 @@ int main(int argc, char** argv) {
     best_row(name.c_str(), engine["throughput_best_mb_s"][size], raw["throughput_best_mb_s"][size],
              ratios, std::string("throughput_best_") + size);
   }
-  best_row("  best, transaction", engine["transaction_best_mb_s"], raw["throughput_best_mb_s"]["256KiB"],
-           ratios, "transaction_best");
+  best_row("  best, transaction", engine["transaction_best_mb_s"],
+           raw["throughput_best_mb_s"]["256KiB"], ratios, "transaction_best");
   best_row("  best, same-machine settings", engine["transaction_same_machine_best_mb_s"],
            raw["throughput_best_mb_s"]["256KiB"], ratios, "transaction_same_machine_best");
   row("round trip p50 (100 B)", engine["round_trip_us"]["p50"], raw["round_trip_us"]["p50"], "us",
@@ -71,7 +72,8 @@ int main(int argc, char** argv) {
       ratios, "message_rate");
   only("setup to first socket p50", engine["setup_ms"]["p50"], "ms", "<= 50 ms");
   only("setup to first socket p99", engine["setup_ms"]["p99"], "ms", "<= 150 ms");
-  std::printf("%-34s %12s %12.1f %-6s\n", "raw channel open", "-", raw["open_ms"].get<double>(), "ms");
+  std::printf("%-34s %12s %12.1f %-6s\n", "raw channel open", "-", raw["open_ms"].get<double>(),
+              "ms");
   const auto& scale = engine["scale"];
   for (const auto& step : scale) {
     std::printf("%-34s %9.1f MB %9d threads\n",
@@ -96,17 +98,23 @@ int main(int argc, char** argv) {
       std::string name = "reconnect after " + cut + " restored, p50 / max";
       auto connected_after = numbers["state_connected_after"].get<std::vector<double>>();
       double connected = connected_after.empty() ? -1 : bench::median(connected_after);
-      std::printf("%-40s %6.0f / %.0f ms (runs: %zu; state connected after %.0f ms)   target <= 1000 ms\n",
-                  name.c_str(), numbers["p50"].get<double>(), numbers["max"].get<double>(),
-                  numbers["each"].size(), connected);
+      std::printf(
+          "%-40s %6.0f / %.0f ms (runs: %zu; state connected after %.0f ms)   target <= 1000 ms\n",
+          name.c_str(), numbers["p50"].get<double>(), numbers["max"].get<double>(),
+          numbers["each"].size(), connected);
       ratios["reconnect_" + cut + "_p50_ms"] = numbers["p50"];
       ratios["reconnect_" + cut + "_max_ms"] = numbers["max"];
     }
   } else if (!reconnect.is_null()) {
-    std::printf("%-34s %s\n", "reconnect", reconnect.value("skipped", reconnect.value("error", std::string("?"))).c_str());
+    std::printf("%-34s %s\n", "reconnect",
+                reconnect.value("skipped", reconnect.value("error", std::string("?"))).c_str());
   }
   if (argc > 1) {
-    std::ofstream(argv[1]) << json{{"raw", raw}, {"engine", engine}, {"reconnect", reconnect}, {"derived", ratios}}.dump(2)
+    std::ofstream(argv[1]) << json{{"raw", raw},
+                                   {"engine", engine},
+                                   {"reconnect", reconnect},
+                                   {"derived", ratios}}
+                                  .dump(2)
                            << "\n";
   }
   return 0;

@@ -138,8 +138,8 @@ TEST(Cli, HostileFileNamesAreRefusedAndNothingLandsOutsideTheFolder) {
   Process sender(hostile);
   EXPECT_EQ(sender.wait_exit(60s), 0);
   EXPECT_EQ(receiver.wait_exit(30s), 1) << "some files were refused";
-  for (const std::string& name : std::vector<std::string>{"../escape.txt", absolute, "a/../../b.txt",
-                                                         "link/in.txt", "./dot.txt"}) {
+  for (const std::string& name : std::vector<std::string>{
+           "../escape.txt", absolute, "a/../../b.txt", "link/in.txt", "./dot.txt"}) {
     EXPECT_TRUE(sender.wait_for_line("refused " + name + ":", 1s)) << name;
   }
   EXPECT_TRUE(sender.wait_for_line("accepted ok.txt", 1s));
@@ -188,7 +188,8 @@ TEST(Cli, TransferCodeAuthenticatesAndNamesTheRoom) {
   TempDir source, target;
   write_file(source / "secret.bin", test_bytes(2'000'000));
   auto with_runtime = [&](std::vector<std::string> arguments) {
-    std::vector<std::string> argv{"env", "XDG_RUNTIME_DIR=" + channel.runtime.path().string(), cli()};
+    std::vector<std::string> argv{"env", "XDG_RUNTIME_DIR=" + channel.runtime.path().string(),
+                                  cli()};
     argv.insert(argv.end(), arguments.begin(), arguments.end());
     return argv;
   };
@@ -252,13 +253,15 @@ TEST(Cli, UnsendableFilesAreNamedBeforeConnectingAndNothingIsSent) {
   write_file(source / "album/locked/inner.txt", test_bytes(10));
   std::filesystem::permissions(source / "album/secret.txt", std::filesystem::perms::none);
   std::filesystem::permissions(source / "album/locked", std::filesystem::perms::none);
-  Process sender(without_root_reading(channel.shell(channel.quoted({"send", (source / "album").string()}) + " 2>&1")));
+  Process sender(without_root_reading(
+      channel.shell(channel.quoted({"send", (source / "album").string()}) + " 2>&1")));
   EXPECT_EQ(sender.wait_exit(20s), 1);
   EXPECT_TRUE(sender.wait_for_line("caf\\xE9.txt\": its name is not UTF-8", 1s));
-  EXPECT_TRUE(sender.wait_for_line("cannot read \"" + (source / "album/secret.txt").string() +
-                                   "\": Permission denied", 1s));
+  EXPECT_TRUE(sender.wait_for_line(
+      "cannot read \"" + (source / "album/secret.txt").string() + "\": Permission denied", 1s));
   EXPECT_TRUE(sender.wait_for_line("cannot read the folder \"" +
-                                   (source / "album/locked").string() + "\": Permission denied", 1s));
+                                       (source / "album/locked").string() + "\": Permission denied",
+                                   1s));
   EXPECT_TRUE(sender.wait_for_line("nothing was sent", 1s));
   EXPECT_FALSE(any_line_contains(sender, "waiting for the receiver"));
   std::filesystem::permissions(source / "album/locked", std::filesystem::perms::owner_all);
@@ -271,7 +274,8 @@ TEST(Cli, ReceiveFolderThatCannotBeCreatedSaysWhy) {
   auto wanted = (root / "plain-file" / "inbox").string();
   Process receiver(channel.shell(channel.quoted({"receive", wanted}) + " 2>&1"));
   EXPECT_EQ(receiver.wait_exit(20s), 2);
-  EXPECT_TRUE(receiver.wait_for_line("cannot create the folder \"" + wanted + "\": Not a directory", 1s));
+  EXPECT_TRUE(
+      receiver.wait_for_line("cannot create the folder \"" + wanted + "\": Not a directory", 1s));
 }
 
 // Links planted at the part file's and the sidecar's names used to be
@@ -291,7 +295,8 @@ TEST(Cli, LinksPlantedInTheReceiveFolderAreNeverFollowed) {
   EXPECT_EQ(read_file(target / "f.bin"), test_bytes(300'000, 4));
   EXPECT_EQ(read_file(elsewhere / "precious"), test_bytes(1000, 5));
   EXPECT_EQ(read_file(elsewhere / "precious-too"), test_bytes(1000, 6));
-  EXPECT_FALSE(std::filesystem::exists(std::filesystem::symlink_status(target / ".f.bin.rtcengine-part.json")));
+  EXPECT_FALSE(std::filesystem::exists(
+      std::filesystem::symlink_status(target / ".f.bin.rtcengine-part.json")));
 }
 
 // A full disk used to read "waiting for the sender to resume" forever.
@@ -301,16 +306,20 @@ TEST(Cli, FullDiskEndsTheFileOnBothSidesAndSaysWhatIsKept) {
   TempDir source, target;
   write_file(source / "big.bin", test_bytes(4'000'000));
   auto folder = target.path().string();
-  Process receiver(channel.shell(
-      "unshare -m sh -c \"mount -t tmpfs -o size=1m tmpfs '" + folder + "' && " +
-      channel.quoted({"receive", folder}) + "; status=\\$?; ls -a '" + folder +
-      "' | sed 's/^/left: /'; exit \\$status\""));
+  Process receiver(channel.shell("unshare -m sh -c \"mount -t tmpfs -o size=1m tmpfs '" + folder +
+                                 "' && " + channel.quoted({"receive", folder}) +
+                                 "; status=\\$?; ls -a '" + folder +
+                                 "' | sed 's/^/left: /'; exit \\$status\""));
   Process sender(channel.command({"send", (source / "big.bin").string()}));
   EXPECT_EQ(sender.wait_exit(60s), 1);
   EXPECT_EQ(receiver.wait_exit(60s), 1);
-  EXPECT_TRUE(receiver.wait_for_line("failed big.bin: cannot write \"big.bin\": the disk is full", 1s));
-  EXPECT_TRUE(receiver.wait_for_line("are kept in \".big.bin.rtcengine-part\", and the same transfer run again resumes", 1s));
-  EXPECT_TRUE(sender.wait_for_line("failed big.bin: the receiver cancelled the transfer: cannot write \"big.bin\": the disk is full", 1s));
+  EXPECT_TRUE(
+      receiver.wait_for_line("failed big.bin: cannot write \"big.bin\": the disk is full", 1s));
+  EXPECT_TRUE(receiver.wait_for_line(
+      "are kept in \".big.bin.rtcengine-part\", and the same transfer run again resumes", 1s));
+  EXPECT_TRUE(sender.wait_for_line("failed big.bin: the receiver cancelled the transfer: cannot "
+                                   "write \"big.bin\": the disk is full",
+                                   1s));
   EXPECT_TRUE(receiver.wait_for_line("left: .big.bin.rtcengine-part", 1s));
   EXPECT_FALSE(any_line_contains(receiver, "waiting for the sender to resume"));
 }
@@ -327,7 +336,8 @@ TEST(Cli, FinalNameThatIsAFolderEndsTheFileOnBothSides) {
   EXPECT_EQ(sender.wait_exit(60s), 1);
   EXPECT_EQ(receiver.wait_exit(60s), 1);
   EXPECT_TRUE(receiver.wait_for_line("\"taken\" is a folder; a file cannot replace it", 1s));
-  EXPECT_TRUE(sender.wait_for_line("the receiver cancelled the transfer: \"taken\" is a folder", 1s));
+  EXPECT_TRUE(
+      sender.wait_for_line("the receiver cancelled the transfer: \"taken\" is a folder", 1s));
   EXPECT_TRUE(std::filesystem::is_directory(target / "taken/inside"));
 }
 
@@ -355,8 +365,8 @@ TEST(Cli, PeerTextCannotReachTheTerminalRaw) {
   Process receiver(channel.command({"receive", inbox.path().string()}));
   auto hostile = channel.command({});
   hostile[2] = program_path("hostile_sender");
-  hostile.insert(hostile.end(), {"x\ndone forged.bin 3 bytes, verified", "title\x1b]0;pwned\x07.txt",
-                                 "evil\xE2\x80\xAEtxt.exe"});
+  hostile.insert(hostile.end(), {"x\ndone forged.bin 3 bytes, verified",
+                                 "title\x1b]0;pwned\x07.txt", "evil\xE2\x80\xAEtxt.exe"});
   Process sender(hostile);
   EXPECT_EQ(sender.wait_exit(60s), 0);
   EXPECT_EQ(receiver.wait_exit(30s), 1);
@@ -390,8 +400,10 @@ TEST(Cli, AllowLoopbackConnectsThroughASignalServerOnThisMachine) {
   TempDir runtime, source, target;
   write_file(source / "over-lo.bin", test_bytes(500'000));
   auto signal = "ws://127.0.0.1:" + std::to_string(server.port()) + "/loop";
-  Process receiver({cli(), "--signal", signal, "--allow-loopback", "receive", target.path().string()});
-  Process sender({cli(), "--signal", signal, "--allow-loopback", "send", (source / "over-lo.bin").string()});
+  Process receiver(
+      {cli(), "--signal", signal, "--allow-loopback", "receive", target.path().string()});
+  Process sender(
+      {cli(), "--signal", signal, "--allow-loopback", "send", (source / "over-lo.bin").string()});
   EXPECT_EQ(sender.wait_exit(60s), 0);
   EXPECT_EQ(receiver.wait_exit(60s), 0);
   EXPECT_TRUE(receiver.wait_for_line("127.0.0.1", 1s)) << "the path line names loopback";

@@ -75,7 +75,8 @@ TEST(CPace, SharesAndSymmetricIskMatchTheDraft) {
 
 TEST(CPace, InvalidSharesFromTheDraftAreRefused) {
   Party a(kPrs, kCi, kSid);
-  EXPECT_FALSE(a.derive_isk("", unhex("2b3c6b8c4f3800e7aef6864025b4ed79bd599117e427c41bd47d93d654b4a51c"), ""));
+  EXPECT_FALSE(a.derive_isk(
+      "", unhex("2b3c6b8c4f3800e7aef6864025b4ed79bd599117e427c41bd47d93d654b4a51c"), ""));
   EXPECT_FALSE(a.derive_isk("", std::string(32, '\0'), ""));  // the identity
   EXPECT_FALSE(a.derive_isk("", std::string(31, '\x01'), ""));
   EXPECT_FALSE(a.derive_isk("", std::string(32, '\xff'), ""));  // not canonical
@@ -109,8 +110,8 @@ TEST(CPace, TamperedShareOrAssociatedDataGivesADifferentKey) {
   Party relay("secret", "rtcengine-v2", "");  // a valid share, but not b's
   auto reference = b.derive_isk("y", a.share(), "x");
   EXPECT_NE(a.derive_isk("x", relay.share(), "y"), reference);
-  EXPECT_NE(a.derive_isk("x", b.share(), "y'"), reference);   // the peer's AD changed
-  EXPECT_NE(a.derive_isk("x'", b.share(), "y"), reference);   // our AD changed on the way
+  EXPECT_NE(a.derive_isk("x", b.share(), "y'"), reference);  // the peer's AD changed
+  EXPECT_NE(a.derive_isk("x'", b.share(), "y"), reference);  // our AD changed on the way
   EXPECT_EQ(a.derive_isk("x", b.share(), "y"), reference);
 }
 

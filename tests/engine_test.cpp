@@ -129,9 +129,7 @@ TEST(Engine, GlareBetweenSimultaneousOffersAlwaysSettles) {
 TEST(Engine, SimultaneousSocketsOnBothSidesAllOpen) { open_at_the_same_moment(1, 1, 50); }
 
 // 20 sockets per side (10 negotiated, 10 unnegotiated), 50 rounds.
-TEST(Engine, GlareWithTwentySocketsPerSideNeverGetsStuck) {
-  open_at_the_same_moment(10, 10, 50);
-}
+TEST(Engine, GlareWithTwentySocketsPerSideNeverGetsStuck) { open_at_the_same_moment(10, 10, 50); }
 
 TEST(Engine, ForcedSeedCollisionResolves) {
   // Both engines draw 0.5 first, then 0.5 again, then distinct seeds.
@@ -289,6 +287,7 @@ TEST(Engine, HundredPairsInOneProcessShareTheSameThreads) {
   for (auto& socket : sockets) ASSERT_EQ(socket.wait_for(60s), std::future_status::ready);
   int during = thread_count();
   EXPECT_EQ(during, before) << "threads before: " << before << ", with 100 pairs: " << during
-                            << " (negative: -errno); open files: " << count_entries("/proc/self/fd");
+                            << " (negative: -errno); open files: "
+                            << count_entries("/proc/self/fd");
   expect_round_trip(sockets[198].get(), sockets[199].get(), "pair 100");
 }

@@ -29,7 +29,10 @@ TEST(FrameCodec, StringsThatAreNotUtf8AreAUsageErrorNeverAlteredOrAJsonException
 
 TEST(FrameCodec, TextForPeopleIsMadeValidUtf8) {
   EXPECT_EQ(valid_utf8("ok café"), "ok café");
-  EXPECT_EQ(valid_utf8("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(valid_utf8("a\xFF"
+                       "b"),
+            "a\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(valid_utf8("\xE2\x82"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // cut short
   EXPECT_NO_THROW(encode_value(valid_utf8("any \x80\xFE bytes")));
 }

@@ -225,14 +225,17 @@ TEST(LocalSignaler, HundredSignalersShareOneThread) {
   int before = thread_count();
   std::vector<std::unique_ptr<LocalSignaler>> signalers;
   for (int i = 0; i < 100; ++i) {
-    signalers.push_back(std::make_unique<LocalSignaler>(folder.options("pair" + std::to_string(i / 2))));
+    signalers.push_back(
+        std::make_unique<LocalSignaler>(folder.options("pair" + std::to_string(i / 2))));
   }
-  ASSERT_TRUE(wait_until([&] {
-    for (auto& signaler : signalers) {
-      if (!signaler->ready()) return false;
-    }
-    return true;
-  }, 5s));
+  ASSERT_TRUE(wait_until(
+      [&] {
+        for (auto& signaler : signalers) {
+          if (!signaler->ready()) return false;
+        }
+        return true;
+      },
+      5s));
   EXPECT_EQ(thread_count(), before);
 }
 
@@ -325,7 +328,10 @@ TEST(LocalSignaler, DatagramForgingAnotherMembersSourceIsRefused) {
   // claims to be A.
   BoundSocket forger(folder.path + "/c/0123456789abcdef");
   std::string to_b = folder.path + "/c/" + b.id();
-  forger.send_to(to_b, Json{{"type", "message"}, {"src", a.id()}, {"payload", {{"type", "x"}, {"v", "forged"}}}}.dump());
+  forger.send_to(
+      to_b,
+      Json{{"type", "message"}, {"src", a.id()}, {"payload", {{"type", "x"}, {"v", "forged"}}}}
+          .dump());
   // A heartbeat whose "peer" is not a string used to throw on the shared
   // I/O thread, which ends the process.
   forger.send_to(to_b, R"({"type":"heartbeat","src":"0123456789abcdef","peer":5})");
@@ -335,7 +341,8 @@ TEST(LocalSignaler, DatagramForgingAnotherMembersSourceIsRefused) {
     std::lock_guard lock(at_b->mutex);
     EXPECT_EQ(at_b->messages.front()["v"], "real");
   }
-  EXPECT_TRUE(wait_until([&] { return errors->contains("claiming to come from member \"" + a.id()); }));
+  EXPECT_TRUE(
+      wait_until([&] { return errors->contains("claiming to come from member \"" + a.id()); }));
   EXPECT_EQ(b.peer_id(), a.id());
 }
 

@@ -1,7 +1,8 @@
 // Peers on different machines, played by network namespaces: two `rtcengine`
 // processes meet through a real rtcengine-signal server in a third
 // namespace, and, when they cannot route to each other at all, through a
-// real coturn relay (signaling over wss:// with a token there). Every address lives inside the test's own namespaces.
+// real coturn relay (signaling over wss:// with a token there). Every address lives inside the
+// test's own namespaces.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -37,7 +38,8 @@ std::string quoted(const std::vector<std::string>& argv) {
 // `rtcengine chat` inside a namespace, typing what `script` prints.
 std::vector<std::string> chat_in(const std::string& netns, const std::string& signal,
                                  const std::string& script) {
-  return NetworkLab::inside(netns, {"bash", "-c", "(" + script + ") | " + quoted({cli(), "--signal", signal, "chat"})});
+  return NetworkLab::inside(
+      netns, {"bash", "-c", "(" + script + ") | " + quoted({cli(), "--signal", signal, "chat"})});
 }
 
 std::string ws_url(const std::string& address, std::uint16_t port, const std::string& room) {
@@ -71,12 +73,22 @@ class TurnServer {
   }
 
  private:
-  static std::vector<std::string> command(const std::string& netns, const std::vector<std::string>& listening,
+  static std::vector<std::string> command(const std::string& netns,
+                                          const std::vector<std::string>& listening,
                                           const std::string& relay, const std::string& user) {
-    std::vector<std::string> argv{"turnserver", "-n", "--listening-port=3478", "--relay-ip=" + relay,
-                                  "--lt-cred-mech", "--user=" + user, "--realm=rtcengine.test",
-                                  "--no-tls", "--no-dtls", "--no-cli", "--no-stdout-log",
-                                  "--log-file=/dev/null", "--pidfile=/dev/null"};
+    std::vector<std::string> argv{"turnserver",
+                                  "-n",
+                                  "--listening-port=3478",
+                                  "--relay-ip=" + relay,
+                                  "--lt-cred-mech",
+                                  "--user=" + user,
+                                  "--realm=rtcengine.test",
+                                  "--no-tls",
+                                  "--no-dtls",
+                                  "--no-cli",
+                                  "--no-stdout-log",
+                                  "--log-file=/dev/null",
+                                  "--pidfile=/dev/null"};
     for (const auto& address : listening) argv.push_back("--listening-ip=" + address);
     return NetworkLab::inside(netns, argv);
   }
@@ -111,9 +123,13 @@ TEST(RemotePeers, ChatAndA200MegabyteFileThroughTheServerAcrossThreeNamespaces) 
   TempDir source, target;
   constexpr std::size_t kSize = 200u << 20;
   write_random_file(source / "big.bin", kSize);
-  auto transfer_signal = [&](const VethLink& link) { return ws_url(link.second_address, server.port(), "files"); };
-  Process receiver(cli_in(alice, {"--signal", transfer_signal(alice_to_hub), "receive", target.path().string()}));
-  Process sender(cli_in(bob, {"--signal", transfer_signal(bob_to_hub), "send", (source / "big.bin").string()}));
+  auto transfer_signal = [&](const VethLink& link) {
+    return ws_url(link.second_address, server.port(), "files");
+  };
+  Process receiver(cli_in(
+      alice, {"--signal", transfer_signal(alice_to_hub), "receive", target.path().string()}));
+  Process sender(cli_in(
+      bob, {"--signal", transfer_signal(bob_to_hub), "send", (source / "big.bin").string()}));
   EXPECT_EQ(sender.wait_exit(180s), 0);
   EXPECT_EQ(receiver.wait_exit(30s), 0);
   EXPECT_TRUE(same_content(source / "big.bin", target / "big.bin"));
@@ -139,18 +155,25 @@ TEST(RemotePeers, RelayOnlyTransferThroughCoturnWhenPeersCannotReachEachOther) {
   ASSERT_TRUE(turn.wait_listening(10s)) << "coturn did not start";
   // This server also wants TLS and a token, as a public one would.
   TestCertificate certificate({alice_side.second_address, bob_side.second_address});
-  SignalServerProcess server({"--listen", "0.0.0.0", "--quiet", "--tls-cert", certificate.cert, "--tls-key",
-                              certificate.key, "--token", "let-me-in"},
+  SignalServerProcess server({"--listen", "0.0.0.0", "--quiet", "--tls-cert", certificate.cert,
+                              "--tls-key", certificate.key, "--token", "let-me-in"},
                              infrastructure);
 
   TempDir source, target;
   constexpr std::size_t kSize = 32u << 20;
   write_random_file(source / "relayed.bin", kSize);
   auto peer_options = [&](const VethLink& link) {
-    return std::vector<std::string>{"--signal", "wss://" + link.second_address + ":" + std::to_string(server.port()) + "/relay",
-                                    "--signal-ca", certificate.cert, "--signal-token", "let-me-in",
-                                    "--ice-server", "turn:rtce:relay-pass@" + link.second_address + ":3478",
-                                    "--ice-policy", "relay"};
+    return std::vector<std::string>{
+        "--signal",
+        "wss://" + link.second_address + ":" + std::to_string(server.port()) + "/relay",
+        "--signal-ca",
+        certificate.cert,
+        "--signal-token",
+        "let-me-in",
+        "--ice-server",
+        "turn:rtce:relay-pass@" + link.second_address + ":3478",
+        "--ice-policy",
+        "relay"};
   };
   auto receive = peer_options(alice_side);
   receive.insert(receive.end(), {"receive", target.path().string()});

@@ -124,7 +124,9 @@ class RawConnection {
   bool closed_ = false;
 };
 
-std::string status_line(const std::string& response) { return response.substr(0, response.find("\r\n")); }
+std::string status_line(const std::string& response) {
+  return response.substr(0, response.find("\r\n"));
+}
 
 const std::string upgrade_headers =
     "Host: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
@@ -178,7 +180,8 @@ TEST(SignalServer, RelaysBothWaysUnchangedWithPresenceEvents) {
   EXPECT_EQ(room_event(alice)["event"], "peer-joined");
 
   // Odd spacing, key order and escapes must survive byte for byte.
-  const std::string offer = R"({ "type" : "description","description":{"type":"offer","sdp":"v=0\r\n"},"z":1.50,"a":"\u00e9"})";
+  const std::string offer =
+      R"({ "type" : "description","description":{"type":"offer","sdp":"v=0\r\n"},"z":1.50,"a":"\u00e9"})";
   const std::string candidate = R"({"type":"icecandidate","candidate":null})";
   ASSERT_TRUE(alice.send_text(offer));
   EXPECT_EQ(bob.receive(), offer);
@@ -330,16 +333,16 @@ TEST(SignalServer, IdleRoomIsClosed) {
 }
 
 TEST(SignalServer, SlowConsumerIsDisconnected) {
-  SignalServerProcess server({"--max-queued-bytes", "200000", "--max-messages-per-second",
-                              "100000", "--message-burst", "100000"});
+  SignalServerProcess server({"--max-queued-bytes", "200000", "--max-messages-per-second", "100000",
+                              "--message-burst", "100000"});
   auto pair = join_pair(server.port(), "slow");
   // The second member reads nothing until the kernel buffers and then the
   // server's queue for it are full.
   std::string chunk = R"({"type":"x","pad":")" + std::string(60000, 'a') + "\"}";
   for (int i = 0; i < 1000; ++i) {
     if (!pair.first->send_text(chunk, 2s)) break;
-    if (i % 50 == 49 && http_get(server.port(), "/healthz").body.find("\"rooms\":0") !=
-                            std::string::npos) {
+    if (i % 50 == 49 &&
+        http_get(server.port(), "/healthz").body.find("\"rooms\":0") != std::string::npos) {
       break;  // the server already let the slow member go
     }
   }
@@ -349,7 +352,8 @@ TEST(SignalServer, SlowConsumerIsDisconnected) {
   std::string code;
   while (auto text = pair.second->receive(10s)) {
     json message = json::parse(*text, nullptr, false);
-    if (message.is_object() && message.value("event", "") == "error") code = message.value("code", "");
+    if (message.is_object() && message.value("event", "") == "error")
+      code = message.value("code", "");
   }
   ASSERT_TRUE(pair.second->closed().has_value()) << "the slow member is still connected";
   if (!code.empty()) {
@@ -359,7 +363,8 @@ TEST(SignalServer, SlowConsumerIsDisconnected) {
   EXPECT_EQ(json::parse(http_get(server.port(), "/healthz").body)["connections"], 1);
   // The fast member stays connected and learns that its peer left.
   json event;
-  do event = pair.first->receive_json(); while (event["event"] != "peer-left");
+  do event = pair.first->receive_json();
+  while (event["event"] != "peer-left");
 }
 
 TEST(SignalServer, SigtermSendsShuttingDownAndExitsZero) {
@@ -381,7 +386,9 @@ TEST(SignalServer, ConnectionsCountFromAcceptSoSilentOnesFillTheServer) {
   EXPECT_EQ(upgrade_status(server.port(), "full-of-silence"), "HTTP/1.1 503 Service Unavailable");
 
   silent.clear();
-  ASSERT_TRUE(wait_until([&] { return upgrade_status(server.port(), "again") == "HTTP/1.1 101 Switching Protocols"; }));
+  ASSERT_TRUE(wait_until([&] {
+    return upgrade_status(server.port(), "again") == "HTTP/1.1 101 Switching Protocols";
+  }));
   WsClient client(server.port(), "/after");
   EXPECT_EQ(room_event(client)["event"], "welcome");
 }

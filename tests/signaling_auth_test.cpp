@@ -93,7 +93,8 @@ TEST(SignalingAuth, RelaySwappingFingerprintsIsRefusedAndNeverConnects) {
   auto all = errors_a.authentication;
   all.insert(all.end(), errors_b.authentication.begin(), errors_b.authentication.end());
   ASSERT_FALSE(all.empty());
-  EXPECT_NE(all.front().find("not signed with the shared secret"), std::string::npos) << all.front();
+  EXPECT_NE(all.front().find("not signed with the shared secret"), std::string::npos)
+      << all.front();
 }
 
 TEST(SignalingAuth, DifferentSecretsNeverConnect) {

@@ -103,7 +103,9 @@ TEST(SignalingGate, TamperedFingerprintSeedExtensionsOrShareAreRefused) {
   for (auto tamper : std::vector<std::function<void(Json&)>>{
            [](Json& role) { role["seed"] = 0.5; },
            [](Json& role) { role.erase("rtcengine"); },
-           [](Json& role) { role["pake"] = SignalingGate("s3cret").outgoing(::role(0.1))[0]["pake"]; },
+           [](Json& role) {
+             role["pake"] = SignalingGate("s3cret").outgoing(::role(0.1))[0]["pake"];
+           },
        }) {
     Side a("s3cret"), b("s3cret");
     a.send_role(0.25);

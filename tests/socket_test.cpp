@@ -175,7 +175,8 @@ TEST(Socket, CloseAfterWriteDeliversEverythingAndFiresCloseOnBothSides) {
   EXPECT_EQ(at_b->data_count(), static_cast<std::size_t>(kChunks));
   ASSERT_TRUE(wait_until([&] { return at_a->is_closed(); }));
   std::lock_guard lock(at_b->mutex);
-  for (int i = 0; i < kChunks; ++i) EXPECT_EQ(at_b->data[i].bytes()[0], static_cast<std::uint8_t>(i));
+  for (int i = 0; i < kChunks; ++i)
+    EXPECT_EQ(at_b->data[i].bytes()[0], static_cast<std::uint8_t>(i));
   EXPECT_THROW(a->write("after close"), ClosedError);
 }
 
@@ -267,7 +268,8 @@ double average_sent_packet(Engine& engine, Socket& from, Received& to) {
   constexpr int kMessages = 64;
   auto message_bytes = [](int index) {
     std::vector<std::uint8_t> bytes(100 * 1024 + index);
-    for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<std::uint8_t>(i * 31 + index);
+    for (std::size_t i = 0; i < bytes.size(); ++i)
+      bytes[i] = static_cast<std::uint8_t>(i * 31 + index);
     return bytes;
   };
   auto already = to.data_count();
@@ -279,7 +281,8 @@ double average_sent_packet(Engine& engine, Socket& from, Received& to) {
   for (int i = 0; i < kMessages && already + i < to.data.size(); ++i) {
     EXPECT_EQ(to.data[already + i].bytes(), message_bytes(i)) << i;
   }
-  return double(after.bytes_sent - before.bytes_sent) / double(after.packets_sent - before.packets_sent);
+  return double(after.bytes_sent - before.bytes_sent) /
+         double(after.packets_sent - before.packets_sent);
 }
 
 }  // namespace

@@ -53,8 +53,8 @@ TEST(Transaction, FilesOfEdgeSizesArriveByteIdenticalAndVerified) {
     auto source = dir / ("in-" + std::to_string(size));
     auto target = dir / ("out-" + std::to_string(size));
     write_file(source, content);
-    auto [writer, reader] = open_transfer(pair, "file-" + std::to_string(size),
-                                          file_metadata("x", size));
+    auto [writer, reader] =
+        open_transfer(pair, "file-" + std::to_string(size), file_metadata("x", size));
     ASSERT_EQ(reader->size(), size);
     reader->save_to(target);
     writer->send_file(source);

@@ -22,7 +22,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string server_binary() { return std::string(RTCENGINE_BINARY_DIR) + "/tools/rtcengine-signal"; }
+std::string server_binary() {
+  return std::string(RTCENGINE_BINARY_DIR) + "/tools/rtcengine-signal";
+}
 
 // Starts the server on `port` (0: any) and returns the port it listens on.
 int start_server(std::unique_ptr<Process>& server, int port = 0) {
@@ -107,8 +109,7 @@ class ScriptedServer {
         for (const auto& text : script) ws.write(boost::asio::buffer(text));
         boost::beast::flat_buffer buffer;
         while (true) ws.read(buffer);  // until the client goes
-      } catch (const std::exception&) {
-      }
+      } catch (const std::exception&) {}
     });
   }
   ~ScriptedServer() {
@@ -190,7 +191,8 @@ TEST(WebSocketSignaler, OpenSocketsSurviveTheServerGoingAwayAndNewOnesOpenWhenIt
   server->kill(SIGKILL);
   server->wait_exit(5s);
   EXPECT_TRUE(wait_until([&] { return !signaler_a->ready() && !signaler_b->ready(); }));
-  EXPECT_EQ(writer->state(), TransferState::running) << "the transfer ended before the test could cut the server";
+  EXPECT_EQ(writer->state(), TransferState::running)
+      << "the transfer ended before the test could cut the server";
   expect_round_trip(before_a, before_b, "while the server is away");
   expect_round_trip(before_b, before_a, "and back");
 
@@ -208,11 +210,13 @@ TEST(WebSocketSignaler, OpenSocketsSurviveTheServerGoingAwayAndNewOnesOpenWhenIt
   EXPECT_TRUE(writer->wait(30s));
   EXPECT_TRUE(reader->wait(30s));
   std::lock_guard lock(received_mutex);
-  EXPECT_TRUE(received == content) << "received " << received.size() << " of " << content.size() << " bytes";
+  EXPECT_TRUE(received == content)
+      << "received " << received.size() << " of " << content.size() << " bytes";
 }
 
 TEST(WebSocketSignaler, BadUrlsAreRefusedWithTheFieldNamed) {
-  for (const char* url : {"http://example.invalid/x", "ws://", "ws://127.0.0.1:1", "ws://host:port/r"}) {
+  for (const char* url :
+       {"http://example.invalid/x", "ws://", "ws://127.0.0.1:1", "ws://host:port/r"}) {
     try {
       WebSocketSignaler signaler{std::string(url)};
       ADD_FAILURE() << url << " was accepted";
@@ -224,7 +228,8 @@ TEST(WebSocketSignaler, BadUrlsAreRefusedWithTheFieldNamed) {
 
 TEST(WebSocketSignaler, WssConnectsWithTheServersCertificateAndRefusesAnUntrustedOne) {
   TestCertificate certificate;
-  SignalServerProcess server({"--tls-cert", certificate.cert, "--tls-key", certificate.key, "--quiet"});
+  SignalServerProcess server(
+      {"--tls-cert", certificate.cert, "--tls-key", certificate.key, "--quiet"});
   auto url = "wss://127.0.0.1:" + std::to_string(server.port()) + "/secure-room";
 
   WebSocketSignalerOptions trusted;
@@ -269,7 +274,8 @@ TEST(WebSocketSignaler, RoomHeldByTwoSquattersEndsTheEngineWithASignalingError) 
 TEST(WebSocketSignaler, RoomOpenedWithAnotherSecretEndsTheEngine) {
   SignalServerProcess server({"--quiet"});
   WsClient squatter(server.port(), "/private?secret=theirs");
-  auto engine = engine_for("ws://127.0.0.1:" + std::to_string(server.port()) + "/private?secret=ours");
+  auto engine =
+      engine_for("ws://127.0.0.1:" + std::to_string(server.port()) + "/private?secret=ours");
   auto errors = watch_errors(*engine);
   expect_closed_by_signaling(*engine, *errors, "wrong-secret", 20s);
 }
@@ -302,7 +308,8 @@ TEST(WebSocketSignaler, MalformedServerMessagesAreReportedNotFatal) {
                          R"({"type":"room","event":"welcome","peer_present":"yes"})",
                          R"({"type":"room","event":"error","code":["x"]})",
                          R"({"type":"x","n":1})"});
-  auto signaler = std::make_shared<WebSocketSignaler>("ws://127.0.0.1:" + std::to_string(server.port()) + "/r");
+  auto signaler =
+      std::make_shared<WebSocketSignaler>("ws://127.0.0.1:" + std::to_string(server.port()) + "/r");
   std::promise<Json> delivered;
   auto arrived = delivered.get_future();
   signaler->on("x", [&delivered](const Json& message) { delivered.set_value(message); });
@@ -314,8 +321,10 @@ TEST(WebSocketSignaler, MalformedServerMessagesAreReportedNotFatal) {
 // The server's words reach a terminal through the CLI: no escape sequence
 // (window title, colours, cursor moves) may travel with them.
 TEST(WebSocketSignaler, ServerTextIsReportedWithoutControlCharacters) {
-  ScriptedServer server({R"({"type":"room","event":"error","code":"wrong-secret","message":"\u001b]0;owned\u0007\u009b2J\r\ndone f verified"})"});
-  auto signaler = std::make_shared<WebSocketSignaler>("ws://127.0.0.1:" + std::to_string(server.port()) + "/r");
+  ScriptedServer server(
+      {R"({"type":"room","event":"error","code":"wrong-secret","message":"\u001b]0;owned\u0007\u009b2J\r\ndone f verified"})"});
+  auto signaler =
+      std::make_shared<WebSocketSignaler>("ws://127.0.0.1:" + std::to_string(server.port()) + "/r");
   std::promise<std::string> reported;
   auto text = reported.get_future();
   signaler->on_error([&reported](const Error& error) {

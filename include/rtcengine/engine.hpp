@@ -78,8 +78,7 @@ class Engine {
 
   // Negotiated transaction: one peer calls writable("label", metadata), the
   // other readable("label"). The readable completes once metadata arrived.
-  std::future<WritablePtr> writable(std::string label, Json metadata,
-                                    TransferOptions options = {});
+  std::future<WritablePtr> writable(std::string label, Json metadata, TransferOptions options = {});
   std::future<ReadablePtr> readable(std::string label, TransferOptions options = {});
   // Unnegotiated transaction: the peer receives it through on_readable() or
   // next_readable().

@@ -11,8 +11,8 @@
 #pragma once
 
 #include <chrono>
-#include <exception>
 #include <cstdint>
+#include <exception>
 #include <filesystem>
 #include <functional>
 #include <iosfwd>
@@ -34,9 +34,9 @@ class ReadableCore;
 enum class TransferState {
   waiting,  // the reader has not said it is ready yet
   running,
-  paused,   // by either side (or the reader's queue is full)
-  done,     // every byte arrived (and the digest matched, when sent)
-  failed,   // stopped by either side, socket lost, digest mismatch, I/O error
+  paused,  // by either side (or the reader's queue is full)
+  done,    // every byte arrived (and the digest matched, when sent)
+  failed,  // stopped by either side, socket lost, digest mismatch, I/O error
 };
 const char* to_string(TransferState state);
 
@@ -48,7 +48,7 @@ struct TransferProgress {
   std::optional<double> fraction;      // bytes / total
   double bytes_per_second = 0;         // over the last seconds, paused time excluded
   std::optional<double> eta_seconds;
-  std::uint64_t resumed_from = 0;  // bytes the reader already had (resume)
+  std::uint64_t resumed_from = 0;            // bytes the reader already had (resume)
   std::chrono::milliseconds active_time{0};  // running time, paused time excluded
 
   // "12.4 MB/s"

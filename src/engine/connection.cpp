@@ -1,8 +1,8 @@
 // Signaling, roles, sessions, automatic ICE restart and the public state.
 #include "engine/engine_core.hpp"
 #include "negotiation/seed_source.hpp"
-#include "util/untrusted_json.hpp"
 #include "util/log.hpp"
+#include "util/untrusted_json.hpp"
 #include "webrtc/runtime.hpp"
 
 namespace rtcengine::detail {
@@ -183,10 +183,11 @@ void EngineCore::on_role_message(const Json& message) {
     *peer_extensions_ = PeerExtensions::from_role_message(message);
   }
   auto outcome = roles_.on_remote_seed(seed->get<double>());
-  RTCENGINE_LOG(info, "engine " << this << ": remote seed " << seed->get<double>() << ", own "
-                                << roles_.seed() << (outcome.peer_restarted ? ", peer restarted" : "")
-                                << (outcome.role_settled ? (*roles_.polite() ? ", polite" : ", impolite")
-                                                         : ""));
+  RTCENGINE_LOG(
+      info,
+      "engine " << this << ": remote seed " << seed->get<double>() << ", own " << roles_.seed()
+                << (outcome.peer_restarted ? ", peer restarted" : "")
+                << (outcome.role_settled ? (*roles_.polite() ? ", polite" : ", impolite") : ""));
   if (outcome.peer_restarted) {
     end_session("the peer restarted");
     std::lock_guard lock(state_mutex_);
@@ -211,7 +212,7 @@ void EngineCore::on_description_message(const Json& message) {
   }
   auto description = message.find("description");
   session_->negotiation->on_remote_description(description == message.end() ? Json()
-                                                                             : *description);
+                                                                            : *description);
 }
 
 void EngineCore::on_candidate_message(const Json& message) {
@@ -229,7 +230,8 @@ void EngineCore::on_candidate_message(const Json& message) {
 
 void EngineCore::keep_early_signal(const Json& message) {
   auto bytes = measure_json(message).bytes;
-  if (early_signals_.size() >= kMaxEarlySignals || early_signal_bytes_ + bytes > kMaxEarlySignalBytes) {
+  if (early_signals_.size() >= kMaxEarlySignals ||
+      early_signal_bytes_ + bytes > kMaxEarlySignalBytes) {
     report_error(ProtocolError("dropped a \"" + message.value("type", std::string("?")) +
                                "\" message that arrived before the connection: too many "
                                "are waiting already"));
@@ -533,9 +535,8 @@ bool EngineCore::wait_for(ConnectionState state, std::chrono::milliseconds timeo
     throw UsageError("Engine::wait_for() inside a handler would deadlock; use on_state_change()");
   }
   std::unique_lock lock(state_mutex_);
-  state_changed_.wait_for(lock, timeout, [&] {
-    return state_ == state || state_ == ConnectionState::closed;
-  });
+  state_changed_.wait_for(lock, timeout,
+                          [&] { return state_ == state || state_ == ConnectionState::closed; });
   return state_ == state;
 }
 

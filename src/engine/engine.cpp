@@ -48,7 +48,8 @@ Engine::Engine(std::shared_ptr<EngineCore> core) : core_(std::move(core)) {
   auto incoming = std::make_shared<IncomingSockets>();
   std::weak_ptr<EngineCore> weak = core_;
   core_->set_incoming_handler(
-      detail::kUnnegotiatedSocketPrefix, [incoming, weak](const std::shared_ptr<detail::SocketCore>& arrived) {
+      detail::kUnnegotiatedSocketPrefix,
+      [incoming, weak](const std::shared_ptr<detail::SocketCore>& arrived) {
         auto engine = weak.lock();
         if (!engine) return;
         auto socket = std::make_shared<Socket>(arrived);

@@ -37,18 +37,18 @@ void await_metadata(const SocketPtr& socket, TransferOptions options,
   auto delivered = std::make_shared<bool>(false);
   auto transfer = std::make_shared<Json>();
   // Set first: kept frames reach handlers in the order the handlers are set.
-  socket->on_event(detail::kTransferEvent, [transfer](const Json& payload) { *transfer = payload; });
+  socket->on_event(detail::kTransferEvent,
+                   [transfer](const Json& payload) { *transfer = payload; });
   // The handler holds its socket until then (a socket drops its handlers
   // when it closes, which ends that cycle).
-  socket->on_event(detail::kMetadataEvent,
-                   [socket, options, deliver, delivered, transfer](const Json& metadata) {
-                     if (*delivered) return;
-                     *delivered = true;
-                     auto core = std::make_shared<detail::ReadableCore>(socket, metadata,
-                                                                        *transfer, options);
-                     core->start();
-                     deliver(std::make_shared<Readable>(core));
-                   });
+  socket->on_event(detail::kMetadataEvent, [socket, options, deliver, delivered,
+                                            transfer](const Json& metadata) {
+    if (*delivered) return;
+    *delivered = true;
+    auto core = std::make_shared<detail::ReadableCore>(socket, metadata, *transfer, options);
+    core->start();
+    deliver(std::make_shared<Readable>(core));
+  });
 }
 
 template <typename T>

@@ -71,7 +71,8 @@ std::string calculate_generator(std::string_view prs, std::string_view ci, std::
 
 bool is_valid_share(std::string_view element) {
   require_sodium();
-  return element.size() == kElementBytes && crypto_core_ristretto255_is_valid_point(bytes(element)) &&
+  return element.size() == kElementBytes &&
+         crypto_core_ristretto255_is_valid_point(bytes(element)) &&
          !sodium_is_zero(bytes(element), kElementBytes);  // zeros: the identity's encoding
 }
 
@@ -106,8 +107,8 @@ std::optional<std::string> Party::derive_isk(std::string_view own_ad, std::strin
   if (!is_valid_share(peer_share)) return std::nullopt;
   std::string secret_point(kElementBytes, '\0');
   // Decodes the peer's share and fails (-1) when the product is the identity.
-  if (crypto_scalarmult_ristretto255(reinterpret_cast<unsigned char*>(secret_point.data()),
-                                     scalar_, bytes(peer_share)) != 0) {
+  if (crypto_scalarmult_ristretto255(reinterpret_cast<unsigned char*>(secret_point.data()), scalar_,
+                                     bytes(peer_share)) != 0) {
     return std::nullopt;
   }
   std::string input = prepend_len(std::string(kDsi) + "_ISK") + prepend_len(sid_) +

@@ -17,7 +17,7 @@ namespace rtcengine::detail::cpace {
 inline constexpr std::string_view kDsi = "CPaceRistretto255";
 inline constexpr std::size_t kElementBytes = 32;  // an encoded ristretto255 element
 inline constexpr std::size_t kScalarBytes = 32;
-inline constexpr std::size_t kIskBytes = 64;      // SHA-512
+inline constexpr std::size_t kIskBytes = 64;  // SHA-512
 
 // The draft's encodings: LEB128 length then the bytes; lv_cat of several;
 // o_cat: "oc" then the lexicographically larger string first.

@@ -21,7 +21,10 @@ bool is_known_description_type(const std::string& type) {
 
 PerfectNegotiation::PerfectNegotiation(PeerConnection& connection, bool polite, SendSignal send,
                                        ReportError report)
-    : connection_(connection), polite_(polite), send_(std::move(send)), report_(std::move(report)) {}
+    : connection_(connection),
+      polite_(polite),
+      send_(std::move(send)),
+      report_(std::move(report)) {}
 
 void PerfectNegotiation::on_negotiation_needed() {
   RTCENGINE_LOG(verbose, "negotiation " << this << ": negotiation needed");
@@ -132,12 +135,12 @@ void PerfectNegotiation::on_remote_candidate(const json& candidate) {
 }
 
 void PerfectNegotiation::add_candidate(const IceCandidate& candidate, bool arrived_while_ignoring) {
-  connection_.add_ice_candidate(
-      candidate, [this, arrived_while_ignoring, line = candidate.candidate](const std::string& error) {
-        // Candidates of an offer we ignored are expected to fail.
-        if (error.empty() || arrived_while_ignoring || ignore_offer_) return;
-        report_("the peer's ICE candidate was refused (" + error + "): " + line.substr(0, 120));
-      });
+  connection_.add_ice_candidate(candidate, [this, arrived_while_ignoring,
+                                            line = candidate.candidate](const std::string& error) {
+    // Candidates of an offer we ignored are expected to fail.
+    if (error.empty() || arrived_while_ignoring || ignore_offer_) return;
+    report_("the peer's ICE candidate was refused (" + error + "): " + line.substr(0, 120));
+  });
 }
 
 void PerfectNegotiation::flush_pending_candidates() {

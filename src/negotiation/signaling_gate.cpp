@@ -1,7 +1,7 @@
 #include "negotiation/signaling_gate.hpp"
 
-#include "util/untrusted_json.hpp"
 #include "util/log.hpp"
+#include "util/untrusted_json.hpp"
 
 namespace rtcengine::detail {
 namespace {
@@ -102,7 +102,7 @@ SignalingGate::Released SignalingGate::agree() {
       released.incoming.push_back(std::move(message));
     } else {
       RTCENGINE_LOG(info, "signaling: dropped a \"" << type_of(message)
-                                                 << "\" from before the peer's key share");
+                                                    << "\" from before the peer's key share");
     }
   }
   held_incoming_.clear();

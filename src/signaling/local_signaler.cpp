@@ -166,15 +166,16 @@ struct LocalSignaler::Impl : std::enable_shared_from_this<Impl> {
 
   void receive_next() {
     auto self = shared_from_this();
-    socket.async_receive_from(
-        boost::asio::buffer(buffer), sender,
-        [self](const boost::system::error_code& error, std::size_t size) {
-          if (error == boost::asio::error::operation_aborted) return;
-          if (!error) {
-            self->guarded("a datagram", [&] { self->on_datagram(std::string(self->buffer.data(), size)); });
-          }
-          if (self->socket.is_open()) self->receive_next();
-        });
+    socket.async_receive_from(boost::asio::buffer(buffer), sender,
+                              [self](const boost::system::error_code& error, std::size_t size) {
+                                if (error == boost::asio::error::operation_aborted) return;
+                                if (!error) {
+                                  self->guarded("a datagram", [&] {
+                                    self->on_datagram(std::string(self->buffer.data(), size));
+                                  });
+                                }
+                                if (self->socket.is_open()) self->receive_next();
+                              });
   }
 
   // Sends a heartbeat to every member, forgets a silent peer, and repeats.
@@ -315,8 +316,8 @@ struct LocalSignaler::Impl : std::enable_shared_from_this<Impl> {
       owner->report_error(error);
     } catch (const std::exception& thrown) {
       // The user's error handler threw, on the shared I/O thread.
-      RTCENGINE_LOG(error, "local signaler: an error handler threw: " << thrown.what() << " (reporting: "
-                                                         << error.what() << ")");
+      RTCENGINE_LOG(error, "local signaler: an error handler threw: "
+                               << thrown.what() << " (reporting: " << error.what() << ")");
     }
   }
 
@@ -344,7 +345,8 @@ LocalSignalerOptions options_for(std::string channel) {
 
 }  // namespace
 
-LocalSignaler::LocalSignaler(std::string channel) : LocalSignaler(options_for(std::move(channel))) {}
+LocalSignaler::LocalSignaler(std::string channel)
+    : LocalSignaler(options_for(std::move(channel))) {}
 
 LocalSignaler::LocalSignaler(LocalSignalerOptions options) : impl_(std::make_shared<Impl>()) {
   if (options.heartbeat_interval.count() <= 0 ||
@@ -393,7 +395,8 @@ void LocalSignaler::send(const Json& message) {
     case SendResult::gone:
       impl_->forget_if_peer(peer);
       throw Error("LocalSignaler: the peer is gone");
-    case SendResult::busy: throw Error("LocalSignaler: the peer is not reading (its queue is full)");
+    case SendResult::busy:
+      throw Error("LocalSignaler: the peer is not reading (its queue is full)");
     case SendResult::failed:
       throw Error(std::string("LocalSignaler: send failed: ") + std::strerror(failure));
   }

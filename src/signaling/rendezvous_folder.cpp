@@ -60,8 +60,7 @@ void ensure_private_folder(const fs::path& base) {
   }
   if (::mkdir(base.c_str(), 0700) != 0 && errno != EEXIST) {
     throw SignalingError("LocalSignaler: cannot create the folder " + base.string() + ": " +
-                         std::strerror(errno) +
-                         "; set XDG_RUNTIME_DIR to a folder of your own");
+                         std::strerror(errno) + "; set XDG_RUNTIME_DIR to a folder of your own");
   }
   struct stat info {};
   if (::lstat(base.c_str(), &info) != 0) {
@@ -102,11 +101,12 @@ void sweep_stale_members(const fs::path& base) {
     std::error_code unreadable;
     if (channel->is_symlink(unreadable) || !channel->is_directory(unreadable)) continue;
     std::error_code inner;
-    for (fs::directory_iterator member(channel->path(), inner); !inner && member != fs::directory_iterator();
-         member.increment(inner)) {
+    for (fs::directory_iterator member(channel->path(), inner);
+         !inner && member != fs::directory_iterator(); member.increment(inner)) {
       std::string name = member->path().filename().string();
       std::error_code unreadable_member;
-      if (is_member_id(name) && member->is_socket(unreadable_member) && nobody_listens_at(member->path())) {
+      if (is_member_id(name) && member->is_socket(unreadable_member) &&
+          nobody_listens_at(member->path())) {
         std::error_code ignored;
         fs::remove(member->path(), ignored);
       }

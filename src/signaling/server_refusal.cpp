@@ -53,13 +53,15 @@ ServerRefusal ServerRefusalJudge::on_room_error(const std::string& code, const s
     return {true, where() + ": " + said + ". Check the token the server expects"};
   }
   if (code == "bad-message") {
-    return {true, where() + ": " + said + " (a message of ours was refused; retrying would repeat it)"};
+    return {true,
+            where() + ": " + said + " (a message of ours was refused; retrying would repeat it)"};
   }
   if (code != "room-full") return {false, where() + ": " + said + " (reconnecting)"};
 
   if (room_full_streak_++ == 0) room_full_since_ = now;
-  auto patience = joined_before_ ? std::max<std::chrono::milliseconds>(room_full_timeout_, kRejoinPatience)
-                                 : room_full_timeout_;
+  auto patience = joined_before_
+                      ? std::max<std::chrono::milliseconds>(room_full_timeout_, kRejoinPatience)
+                      : room_full_timeout_;
   auto waited = std::chrono::duration_cast<std::chrono::seconds>(now - room_full_since_);
   if (room_full_streak_ >= kRoomFullRefusals && now - room_full_since_ >= patience) {
     return {true, where() + ": still full after " + std::to_string(waited.count()) + " s and " +
@@ -67,9 +69,10 @@ ServerRefusal ServerRefusalJudge::on_room_error(const std::string& code, const s
                       "). Two other clients hold it: someone else is probably using this room "
                       "name; pick a room name others cannot guess"};
   }
-  return {false, where() + ": " + said + " (retrying for up to " +
-                     std::to_string(std::chrono::duration_cast<std::chrono::seconds>(patience).count()) +
-                     " s)"};
+  return {false,
+          where() + ": " + said + " (retrying for up to " +
+              std::to_string(std::chrono::duration_cast<std::chrono::seconds>(patience).count()) +
+              " s)"};
 }
 
 ServerRefusal ServerRefusalJudge::on_http_refusal(int status, const std::string& body) const {

@@ -18,7 +18,8 @@ WebSocketEndpoint WebSocketEndpoint::parse(const std::string& url) {
   parsed.port = match[3].matched ? match[3].str() : (parsed.tls ? "443" : "80");
   parsed.target = match[4].matched ? match[4].str() : "/";
   if (parsed.target == "/" || parsed.target.rfind("/?", 0) == 0) {
-    throw InvalidOptionError("WebSocketSignaler url: \"" + url + "\" names no room (ws://HOST:PORT/ROOM)");
+    throw InvalidOptionError("WebSocketSignaler url: \"" + url +
+                             "\" names no room (ws://HOST:PORT/ROOM)");
   }
   std::string path = parsed.target.substr(1);
   parsed.room = path.substr(0, path.find('?'));
@@ -41,7 +42,8 @@ boost::asio::ssl::context tls_client_context(const WebSocketSignalerOptions& opt
   }
   if (error) {
     throw InvalidOptionError("WebSocketSignaler ca_file: cannot load \"" + options.ca_file +
-                             "\": " + error.message() + " (a PEM file of CA certificates is expected)");
+                             "\": " + error.message() +
+                             " (a PEM file of CA certificates is expected)");
   }
   return context;
 }

@@ -118,21 +118,24 @@ struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
     }
     auto self = shared_from_this();
     auto current = attempt;
-    resolver.async_resolve(url.host, url.port, [self, current](beast::error_code error,
-                                                              Tcp::resolver::results_type results) {
-      if (current != self->attempt) return;
-      if (error) return self->retry("cannot resolve " + self->url.host + ": " + error.message());
-      self->with_stream([&](auto& stream) {
-        auto& layer = beast::get_lowest_layer(stream);
-        layer.expires_after(std::chrono::seconds(10));
-        layer.async_connect(results, [self, current](beast::error_code connect_error,
-                                                     const Tcp::endpoint&) {
+    resolver.async_resolve(
+        url.host, url.port,
+        [self, current](beast::error_code error, Tcp::resolver::results_type results) {
           if (current != self->attempt) return;
-          if (connect_error) return self->retry("cannot connect: " + connect_error.message());
-          self->after_tcp();
+          if (error)
+            return self->retry("cannot resolve " + self->url.host + ": " + error.message());
+          self->with_stream([&](auto& stream) {
+            auto& layer = beast::get_lowest_layer(stream);
+            layer.expires_after(std::chrono::seconds(10));
+            layer.async_connect(
+                results, [self, current](beast::error_code connect_error, const Tcp::endpoint&) {
+                  if (current != self->attempt) return;
+                  if (connect_error)
+                    return self->retry("cannot connect: " + connect_error.message());
+                  self->after_tcp();
+                });
+          });
         });
-      });
-    });
   }
 
   void after_tcp() {
@@ -162,24 +165,26 @@ struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
       stream.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
       stream.read_message_max(Signaler::kMaxMessageBytes);
       std::string token = options.token;
-      stream.set_option(websocket::stream_base::decorator([token](websocket::request_type& request) {
-        request.set(beast::http::field::user_agent, "rtcengine");
-        if (!token.empty()) request.set(beast::http::field::authorization, "Bearer " + token);
-      }));
+      stream.set_option(
+          websocket::stream_base::decorator([token](websocket::request_type& request) {
+            request.set(beast::http::field::user_agent, "rtcengine");
+            if (!token.empty()) request.set(beast::http::field::authorization, "Bearer " + token);
+          }));
       std::string host = url.host + ":" + url.port;
       handshake_response = {};
-      stream.async_handshake(handshake_response, host, url.target,
-                             [self, current](beast::error_code error) {
-        if (current != self->attempt) return;
-        if (error == websocket::error::upgrade_declined) return self->on_upgrade_declined();
-        if (error) return self->retry("WebSocket handshake failed: " + error.message());
-        self->on_open();
-      });
+      stream.async_handshake(
+          handshake_response, host, url.target, [self, current](beast::error_code error) {
+            if (current != self->attempt) return;
+            if (error == websocket::error::upgrade_declined) return self->on_upgrade_declined();
+            if (error) return self->retry("WebSocket handshake failed: " + error.message());
+            self->on_open();
+          });
     });
   }
 
   void on_upgrade_declined() {
-    auto refusal = judge->on_http_refusal(handshake_response.result_int(), handshake_response.body());
+    auto refusal =
+        judge->on_http_refusal(handshake_response.result_int(), handshake_response.body());
     if (refusal.final) return give_up(refusal.message);
     retry(refusal.message);
   }
@@ -249,7 +254,8 @@ struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
       if (refusal && refusal->final) return give_up(refusal->message);
       if (refusal) report(Error(refusal->message));
     } else if (event == "error") {
-      on_room_error(detail::string_field(message, "code"), detail::string_field(message, "message"));
+      on_room_error(detail::string_field(message, "code"),
+                    detail::string_field(message, "message"));
     }
   }
 
@@ -308,8 +314,8 @@ struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
       last_reported_failure = why;
       report(Error("signaling server " + url.host + ":" + url.port + ": " + why + " (retrying)"));
     }
-    delay = delay.count() == 0 ? options.reconnect_initial
-                               : std::min(delay * 2, options.reconnect_max);
+    delay =
+        delay.count() == 0 ? options.reconnect_initial : std::min(delay * 2, options.reconnect_max);
     auto self = shared_from_this();
     retry_timer.expires_after(delay);
     retry_timer.async_wait([self](beast::error_code error) {
@@ -332,13 +338,14 @@ struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
     auto current = attempt;
     with_stream([&](auto& stream) {
       stream.text(true);
-      stream.async_write(asio::buffer(outbox.front()), [self, current](beast::error_code error,
-                                                                       std::size_t) {
-        if (current != self->attempt) return;
-        if (error) return self->retry("sending to the server failed: " + error.message());
-        self->outbox.pop_front();
-        self->write_next();
-      });
+      stream.async_write(asio::buffer(outbox.front()),
+                         [self, current](beast::error_code error, std::size_t) {
+                           if (current != self->attempt) return;
+                           if (error)
+                             return self->retry("sending to the server failed: " + error.message());
+                           self->outbox.pop_front();
+                           self->write_next();
+                         });
     });
   }
 
@@ -349,8 +356,8 @@ struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
       owner->report_error(error);
     } catch (const std::exception& thrown) {
       // The user's error handler threw, on the shared I/O thread.
-      RTCENGINE_LOG(error, "websocket signaler: an error handler threw: " << thrown.what() << " (reporting: "
-                                                         << error.what() << ")");
+      RTCENGINE_LOG(error, "websocket signaler: an error handler threw: "
+                               << thrown.what() << " (reporting: " << error.what() << ")");
     }
   }
 
@@ -409,7 +416,8 @@ void WebSocketSignaler::send(const Json& message) {
   {
     std::lock_guard lock(impl_->mutex);
     if (impl_->closed) throw ClosedError("WebSocketSignaler is closed");
-    if (!impl_->connected) throw Error("WebSocketSignaler: not connected to the server; wait until ready()");
+    if (!impl_->connected)
+      throw Error("WebSocketSignaler: not connected to the server; wait until ready()");
   }
   if (text.size() > kMaxMessageBytes) {
     throw Error("WebSocketSignaler: a message of " + std::to_string(text.size()) +

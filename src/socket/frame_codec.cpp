@@ -14,7 +14,8 @@ std::string dump_strict(const json& value, std::string_view what) {
   } catch (const json::exception& error) {
     // type_error 316: "invalid UTF-8 byte at index N: 0xNN".
     throw UsageError(std::string(what) + " holds a string that is not valid UTF-8 (" +
-                     error.what() + "); JSON carries UTF-8 text only: send bytes with "
+                     error.what() +
+                     "); JSON carries UTF-8 text only: send bytes with "
                      "write_binary(), or encode the text first");
   }
 }
@@ -40,8 +41,8 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
 DecodedText decode_checked(std::string_view text) {
   auto parsed = parse_untrusted_json(text, kMaxFrameDepth);
   if (!parsed.error.empty()) {
-    return BadFrame{"the peer sent a text frame that was refused because " + parsed.error +
-                    ": " + quoted_preview(text)};
+    return BadFrame{"the peer sent a text frame that was refused because " + parsed.error + ": " +
+                    quoted_preview(text)};
   }
   json& value = parsed.value;
   if (value.is_object() && value.contains(kCustomEventKey)) {

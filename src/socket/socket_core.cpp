@@ -112,8 +112,7 @@ void SocketCore::enqueue_control(std::string frame) {
   flush();
 }
 
-void SocketCore::set_internal_event_handler(const std::string& name,
-                                            Socket::EventHandler handler) {
+void SocketCore::set_internal_event_handler(const std::string& name, Socket::EventHandler handler) {
   internal_events_[name] = std::move(handler);
 }
 
@@ -252,13 +251,14 @@ void SocketCore::receive(const std::uint8_t* data, std::size_t size, bool binary
   bool kept;
   if (auto* event = std::get_if<EventFrame>(&decoded)) {
     if (auto internal = internal_events_.find(event->name); internal != internal_events_.end()) {
-      RTCENGINE_LOG(verbose, "socket " << label_ << " (id " << channel_->id() << "): "
-                                       << event->name);
+      RTCENGINE_LOG(verbose,
+                    "socket " << label_ << " (id " << channel_->id() << "): " << event->name);
       auto handler = internal->second;
       handler(event->payload);
       return;
     }
-    kept = inbox_.push(Inbox::event_key(event->name), Message::from_json(std::move(event->payload)));
+    kept =
+        inbox_.push(Inbox::event_key(event->name), Message::from_json(std::move(event->payload)));
   } else {
     kept = inbox_.push(Inbox::data_key(),
                        Message::from_json(std::move(std::get<DataFrame>(decoded).value)));
@@ -411,10 +411,12 @@ void SocketCore::on_transport_queued(std::size_t queued) {
   if (queued != transport_queued_.exchange(queued)) {
     transport_moved_ = now;
   } else if (now - transport_moved_ > kTransportStallLimit) {
-    report(Error("socket \"" + label_ + "\": closed with " + std::to_string(queued) +
-                 " bytes unsent; the peer took nothing for " +
-                 std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                    kTransportStallLimit).count()) + " s"));
+    report(
+        Error("socket \"" + label_ + "\": closed with " + std::to_string(queued) +
+              " bytes unsent; the peer took nothing for " +
+              std::to_string(
+                  std::chrono::duration_cast<std::chrono::seconds>(kTransportStallLimit).count()) +
+              " s"));
     channel_->close();
     return;
   }
@@ -475,8 +477,8 @@ std::string SocketCore::describe() const {
   std::lock_guard lock(mutex_);
   return label_ + " (id " + std::to_string(channel_->id()) + ", " +
          (side_ == Side::creator ? "creator" : "receiver") +
-         ", open=" + std::to_string(channel_->is_open()) +
-         " closing=" + std::to_string(closing_) + " outbox=" + std::to_string(outbox_.size()) +
+         ", open=" + std::to_string(channel_->is_open()) + " closing=" + std::to_string(closing_) +
+         " outbox=" + std::to_string(outbox_.size()) +
          " buffered=" + std::to_string(channel_buffered_) +
          " peer_handshake=" + std::to_string(peer_->close_handshake) +
          " transport_queued=" + std::to_string(transport_queued_.load()) +

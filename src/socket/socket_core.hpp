@@ -13,9 +13,9 @@
 #include <mutex>
 #include <string>
 
+#include "negotiation/peer_extensions.hpp"
 #include "rtcengine/errors.hpp"
 #include "rtcengine/message.hpp"
-#include "negotiation/peer_extensions.hpp"
 #include "rtcengine/socket.hpp"
 #include "socket/inbox.hpp"
 #include "webrtc/data_channel.hpp"

@@ -109,12 +109,11 @@ PartialFile::PartialFile(SaveTarget target, const std::string& transfer_id,
 }
 
 bool PartialFile::try_resume(std::optional<std::uint64_t> size) {
-  UniqueFd fd(::openat(target_.folder(), part_leaf_.c_str(),
-                       O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+  UniqueFd fd(
+      ::openat(target_.folder(), part_leaf_.c_str(), O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
   struct stat status {};
   // Only a plain file of ours: not a FIFO, not a hard link to another file.
-  if (!fd || ::fstat(fd.get(), &status) != 0 || !S_ISREG(status.st_mode) ||
-      status.st_nlink != 1) {
+  if (!fd || ::fstat(fd.get(), &status) != 0 || !S_ISREG(status.st_mode) || status.st_nlink != 1) {
     return false;
   }
   auto existing = static_cast<std::uint64_t>(status.st_size);
@@ -181,8 +180,8 @@ void PartialFile::append(const std::uint8_t* data, std::size_t size) {
   auto before = length_;
   if (!write_all(file_.get(), data, size, error)) {
     struct stat status {};
-    length_ = ::fstat(file_.get(), &status) == 0 ? static_cast<std::uint64_t>(status.st_size)
-                                                  : before;
+    length_ =
+        ::fstat(file_.get(), &status) == 0 ? static_cast<std::uint64_t>(status.st_size) : before;
     fail("cannot write " + quoted(target_.shown()), error);
   }
   length_ += size;

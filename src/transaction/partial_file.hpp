@@ -24,8 +24,8 @@ class PartialFile {
   // means the transfer cannot be resumed (the part file is then removed on
   // failure). Throws TransferError when the final name exists and
   // `overwrite` is off, names a folder, or the part file cannot be made.
-  PartialFile(SaveTarget target, const std::string& transfer_id,
-              std::optional<std::uint64_t> size, bool overwrite);
+  PartialFile(SaveTarget target, const std::string& transfer_id, std::optional<std::uint64_t> size,
+              bool overwrite);
   PartialFile(const PartialFile&) = delete;
   PartialFile& operator=(const PartialFile&) = delete;
 

@@ -60,23 +60,25 @@ void ReadableCore::start() {
   socket_->on_data([weak](const Message& message) {
     if (auto self = weak.lock()) self->on_chunk(message);
   });
-  socket_->on_event(kDigestEvent,
-                    with_self([](ReadableCore& self, const Json& payload) { self.on_digest(payload); }));
+  socket_->on_event(kDigestEvent, with_self([](ReadableCore& self, const Json& payload) {
+                      self.on_digest(payload);
+                    }));
   socket_->on_event(kPauseEvent, with_self([](ReadableCore& self, const Json&) {
-    std::lock_guard lock(self.mutex_);
-    self.paused_there_ = true;
-    self.update_running();
-  }));
+                      std::lock_guard lock(self.mutex_);
+                      self.paused_there_ = true;
+                      self.update_running();
+                    }));
   socket_->on_event(kResumeEvent, with_self([](ReadableCore& self, const Json&) {
-    std::lock_guard lock(self.mutex_);
-    self.paused_there_ = false;
-    self.update_running();
-  }));
+                      std::lock_guard lock(self.mutex_);
+                      self.paused_there_ = false;
+                      self.update_running();
+                    }));
   socket_->on_event(kAbortEvent, with_self([](ReadableCore& self, const Json& payload) {
-    self.stop_pending_ = true;
-    self.fail_here("the sender stopped the transfer: " + reason_of(payload, "no reason given"),
-                   nullptr);
-  }));
+                      self.stop_pending_ = true;
+                      self.fail_here("the sender stopped the transfer: " +
+                                         reason_of(payload, "no reason given"),
+                                     nullptr);
+                    }));
   // Held by its socket until the socket closes (which drops its handlers):
   // a transfer runs to its end even if nobody keeps its handle.
   socket_->on_close([self = shared_from_this()] { self->on_socket_closed(); });
@@ -114,8 +116,8 @@ void ReadableCore::save_to(SaveTarget target, SaveOptions options) {
   }
   std::shared_ptr<PartialFile> file;
   try {
-    file = std::make_shared<PartialFile>(std::move(target), options.keep_partial ? transfer_id_ : "", size_,
-                                         options.overwrite);
+    file = std::make_shared<PartialFile>(
+        std::move(target), options.keep_partial ? transfer_id_ : "", size_, options.overwrite);
   } catch (...) {
     std::lock_guard lock(mutex_);
     sink_chosen_ = false;
@@ -147,9 +149,8 @@ void ReadableCore::choose_sink(Sink sink, std::uint64_t offset) {
   }
   try {
     // An rtc-engine writer expects no payload; ours learns where to start.
-    socket_->write_event(kTransactionReadyEvent, writer_has_extension_
-                                                     ? Json{{"offset", offset}, {"ack", true}}
-                                                     : Json());
+    socket_->write_event(kTransactionReadyEvent,
+                         writer_has_extension_ ? Json{{"offset", offset}, {"ack", true}} : Json());
   } catch (const Error& error) {
     fail_here(std::string("could not answer the sender: ") + error.what(), nullptr);
     return;
@@ -185,16 +186,15 @@ void ReadableCore::on_chunk(const Message& message) {
                        static_cast<std::streamsize>(bytes.size()));
         if (!*stream_) throw TransferError("the output stream refused the data");
         break;
-      case Sink::file:
-        file_->append(bytes.data(), bytes.size());
-        break;
+      case Sink::file: file_->append(bytes.data(), bytes.size()); break;
       case Sink::queue: {
         bool full;
         {
           std::lock_guard lock(mutex_);
           if (queued_bytes_ + bytes.size() > kReaderQueueHardLimit) {
-            throw ProtocolError("the writer kept sending after this side said its queue was full (" +
-                                std::to_string(queued_bytes_ >> 20) + " MiB unread)");
+            throw ProtocolError(
+                "the writer kept sending after this side said its queue was full (" +
+                std::to_string(queued_bytes_ >> 20) + " MiB unread)");
           }
           queued_bytes_ += bytes.size();
           queue_.push_back(bytes);
@@ -304,8 +304,7 @@ void ReadableCore::fail_here(const std::string& reason, const char* tell_event, 
     error_ = reason;
     error_is_integrity_ = integrity;
     // Cancelling is final on both sides: the writer takes it as a stop.
-    error_is_stop_ =
-        stop_pending_ || (tell_event && std::string_view(tell_event) == kCancelEvent);
+    error_is_stop_ = stop_pending_ || (tell_event && std::string_view(tell_event) == kCancelEvent);
     queue_ended_ = true;
     set_state(TransferState::failed);
   }

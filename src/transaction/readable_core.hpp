@@ -85,7 +85,7 @@ class ReadableCore : public std::enable_shared_from_this<ReadableCore> {
   Json metadata_;
   const TransferOptions options_;
   std::optional<std::uint64_t> size_;
-  std::string transfer_id_;           // empty: the writer cannot resume
+  std::string transfer_id_;            // empty: the writer cannot resume
   bool writer_has_extension_ = false;  // it understands acks, offsets, `__verified`
   bool writer_sends_digest_ = false;
 

@@ -88,8 +88,8 @@ SaveTarget SaveTarget::at(const std::filesystem::path& path) {
   auto parent = path.parent_path();
   auto folder = open_folder(AT_FDCWD, parent.empty() ? "." : parent.string(), 0);
   if (!folder) {
-    throw TransferError("cannot open the folder of \"" + path.string() + "\": " +
-                        std::strerror(errno));
+    throw TransferError("cannot open the folder of \"" + path.string() +
+                        "\": " + std::strerror(errno));
   }
   return SaveTarget(std::move(folder), leaf, path.string());
 }
@@ -98,8 +98,8 @@ SaveTarget SaveTarget::under(const std::filesystem::path& root, const std::strin
   auto parts = checked_components(name);
   auto folder = open_folder(AT_FDCWD, root.string(), 0);
   if (!folder) {
-    throw TransferError("cannot open the receive folder \"" + root.string() + "\": " +
-                        std::strerror(errno));
+    throw TransferError("cannot open the receive folder \"" + root.string() +
+                        "\": " + std::strerror(errno));
   }
   std::string shown;
   for (std::size_t i = 0; i + 1 < parts.size(); ++i) {

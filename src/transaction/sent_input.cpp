@@ -87,12 +87,13 @@ std::optional<std::uint64_t> announced_size(const Json& metadata) {
 void send_stream_exactly(Writable& writer, std::istream& in) {
   auto mismatch = copy_exactly(writer, announced_size(writer.metadata()),
                                [&](char* buffer, std::size_t size) -> std::size_t {
-    in.read(buffer, static_cast<std::streamsize>(size));
-    if (in.bad()) {
-      stop_and_throw(writer, "the sender could not read its input", "reading the input failed");
-    }
-    return static_cast<std::size_t>(in.gcount());
-  });
+                                 in.read(buffer, static_cast<std::streamsize>(size));
+                                 if (in.bad()) {
+                                   stop_and_throw(writer, "the sender could not read its input",
+                                                  "reading the input failed");
+                                 }
+                                 return static_cast<std::size_t>(in.gcount());
+                               });
   if (!mismatch.why.empty()) {
     stop_and_throw(writer, "the sender's input did not match its size: " + mismatch.why,
                    "the input does not match the size in the metadata: " + mismatch.why);

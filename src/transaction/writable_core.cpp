@@ -66,8 +66,9 @@ void WritableCore::start() {
       if (auto self = weak.lock()) action(*self, payload);
     };
   };
-  socket_->on_event(kTransactionReadyEvent,
-                    with_self([](WritableCore& self, const Json& payload) { self.on_ready(payload); }));
+  socket_->on_event(kTransactionReadyEvent, with_self([](WritableCore& self, const Json& payload) {
+                      self.on_ready(payload);
+                    }));
   auto set_flag = [with_self](bool WritableCore::*flag, bool value) {
     return with_self([flag, value](WritableCore& self, const Json&) {
       std::unique_lock lock(self.mutex_);
@@ -81,43 +82,46 @@ void WritableCore::start() {
   socket_->on_event(kPullEvent, set_flag(&WritableCore::reader_full_, false));
   // The reader stopped: the writer closes the socket, as rtc-engine's does.
   socket_->on_event(kCancelEvent, with_self([](WritableCore& self, const Json& payload) {
-    {
-      std::unique_lock lock(self.mutex_);
-      self.error_is_stop_ = true;
-      self.fail("the receiver cancelled the transfer: " + reason_of(payload, "no reason given"),
-                lock);
-    }
-    self.socket_->close();
-  }));
+                      {
+                        std::unique_lock lock(self.mutex_);
+                        self.error_is_stop_ = true;
+                        self.fail("the receiver cancelled the transfer: " +
+                                      reason_of(payload, "no reason given"),
+                                  lock);
+                      }
+                      self.socket_->close();
+                    }));
   socket_->on_event(kIntegrityFailedEvent, with_self([](WritableCore& self, const Json& payload) {
-    {
-      std::unique_lock lock(self.mutex_);
-      self.error_is_integrity_ = true;
-      self.fail("the receiver found the data corrupt: " + reason_of(payload, "digest mismatch"),
-                lock);
-    }
-    self.socket_->close();
-  }));
+                      {
+                        std::unique_lock lock(self.mutex_);
+                        self.error_is_integrity_ = true;
+                        self.fail("the receiver found the data corrupt: " +
+                                      reason_of(payload, "digest mismatch"),
+                                  lock);
+                      }
+                      self.socket_->close();
+                    }));
   socket_->on_event(kAckEvent, with_self([](WritableCore& self, const Json& payload) {
-    if (!payload.is_object() || !payload.contains("bytes") ||
-        !payload["bytes"].is_number_unsigned()) {
-      return;
-    }
-    std::unique_lock lock(self.mutex_);
-    // The reader cannot have written more than was sent to it.
-    auto bytes = std::min(payload["bytes"].get<std::uint64_t>(), self.offset_ + self.sent_);
-    self.acked_ = std::max(self.acked_, bytes);
-    self.meter_.record(self.confirmed_bytes());
-  }));
+                      if (!payload.is_object() || !payload.contains("bytes") ||
+                          !payload["bytes"].is_number_unsigned()) {
+                        return;
+                      }
+                      std::unique_lock lock(self.mutex_);
+                      // The reader cannot have written more than was sent to it.
+                      auto bytes = std::min(payload["bytes"].get<std::uint64_t>(),
+                                            self.offset_ + self.sent_);
+                      self.acked_ = std::max(self.acked_, bytes);
+                      self.meter_.record(self.confirmed_bytes());
+                    }));
   socket_->on_event(kVerifiedEvent, with_self([](WritableCore& self, const Json&) {
-    std::unique_lock lock(self.mutex_);
-    if (self.state_ == TransferState::failed) return;
-    self.acked_ = self.given_;
-    self.meter_.record(self.confirmed_bytes());
-    self.set_state(TransferState::done, lock);
-    lock.unlock();
-    self.report_progress();
-  }));
+                      std::unique_lock lock(self.mutex_);
+                      if (self.state_ == TransferState::failed) return;
+                      self.acked_ = self.given_;
+                      self.meter_.record(self.confirmed_bytes());
+                      self.set_state(TransferState::done, lock);
+                      lock.unlock();
+                      self.report_progress();
+                    }));
   // Held by its socket until the socket closes (which drops its handlers):
   // a transfer runs to its end even if nobody keeps its handle.
   socket_->on_close([self = shared_from_this()] { self->on_socket_closed(); });
@@ -242,8 +246,9 @@ void WritableCore::write(std::span<const std::uint8_t> bytes) {
     std::uint64_t start;
     {
       std::unique_lock lock(mutex_);
-      changed_.wait(lock, [&] { return may_send() || state_ == TransferState::failed ||
-                                       state_ == TransferState::done; });
+      changed_.wait(lock, [&] {
+        return may_send() || state_ == TransferState::failed || state_ == TransferState::done;
+      });
       throw_if_failed();
       if (ended_ || state_ == TransferState::done) {
         throw UsageError("write() after end(): the transaction is complete");
@@ -257,7 +262,10 @@ void WritableCore::write(std::span<const std::uint8_t> bytes) {
     }
     hasher_.update(bytes.data(), piece);
     // Bytes the reader already has are only hashed.
-    std::size_t skip = start >= offset_ ? 0 : static_cast<std::size_t>(std::min<std::uint64_t>(piece, offset_ - start));
+    std::size_t skip =
+        start >= offset_
+            ? 0
+            : static_cast<std::size_t>(std::min<std::uint64_t>(piece, offset_ - start));
     auto to_send = bytes.subspan(skip, piece - skip);
     if (!to_send.empty()) {
       std::vector<std::uint8_t> corrupted;

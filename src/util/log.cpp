@@ -39,8 +39,7 @@ const char* name_of(LogLevel level) {
 void raise_log_level(LogLevel level) {
   int wanted = static_cast<int>(level);
   int seen = current_level().load();
-  while (wanted > seen && !current_level().compare_exchange_weak(seen, wanted)) {
-  }
+  while (wanted > seen && !current_level().compare_exchange_weak(seen, wanted)) {}
 }
 
 bool log_enabled(LogLevel level) {

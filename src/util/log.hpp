@@ -18,13 +18,12 @@ void write_log(LogLevel level, const std::string& line);
 
 // `expression` is a << chain ("a " << b), which parentheses would break.
 // NOLINTBEGIN(bugprone-macro-parentheses)
-#define RTCENGINE_LOG(level, expression)                                      \
-  do {                                                                        \
-    if (::rtcengine::detail::log_enabled(::rtcengine::LogLevel::level)) {     \
-      std::ostringstream rtcengine_log_stream;                                \
-      rtcengine_log_stream << expression;                                     \
-      ::rtcengine::detail::write_log(::rtcengine::LogLevel::level,            \
-                                     rtcengine_log_stream.str());             \
-    }                                                                         \
+#define RTCENGINE_LOG(level, expression)                                                           \
+  do {                                                                                             \
+    if (::rtcengine::detail::log_enabled(::rtcengine::LogLevel::level)) {                          \
+      std::ostringstream rtcengine_log_stream;                                                     \
+      rtcengine_log_stream << expression;                                                          \
+      ::rtcengine::detail::write_log(::rtcengine::LogLevel::level, rtcengine_log_stream.str());    \
+    }                                                                                              \
   } while (false)
 // NOLINTEND(bugprone-macro-parentheses)

@@ -3,9 +3,8 @@
 
 namespace rtcengine::detail {
 
-LibwebrtcDataChannel::LibwebrtcDataChannel(
-    rtc::scoped_refptr<webrtc::DataChannelInterface> channel,
-    std::shared_ptr<SctpSendQueue> send_queue)
+LibwebrtcDataChannel::LibwebrtcDataChannel(rtc::scoped_refptr<webrtc::DataChannelInterface> channel,
+                                           std::shared_ptr<SctpSendQueue> send_queue)
     : channel_(std::move(channel)), send_queue_(std::move(send_queue)) {}
 
 LibwebrtcDataChannel::~LibwebrtcDataChannel() {
@@ -41,9 +40,7 @@ bool LibwebrtcDataChannel::send(const std::uint8_t* data, std::size_t size, bool
   return channel_->Send(webrtc::DataBuffer(rtc::CopyOnWriteBuffer(data, size), binary));
 }
 
-std::uint64_t LibwebrtcDataChannel::buffered_amount() const {
-  return channel_->buffered_amount();
-}
+std::uint64_t LibwebrtcDataChannel::buffered_amount() const { return channel_->buffered_amount(); }
 
 void LibwebrtcDataChannel::read_transport_queued(std::function<void(std::uint64_t)> done) {
   if (!send_queue_) {
@@ -56,8 +53,8 @@ void LibwebrtcDataChannel::read_transport_queued(std::function<void(std::uint64_
 void LibwebrtcDataChannel::close() { channel_->Close(); }
 
 SocketStats LibwebrtcDataChannel::stats() const {
-  return SocketStats{channel_->bytes_sent(), channel_->bytes_received(),
-                     channel_->messages_sent(), channel_->messages_received()};
+  return SocketStats{channel_->bytes_sent(), channel_->bytes_received(), channel_->messages_sent(),
+                     channel_->messages_received()};
 }
 
 void LibwebrtcDataChannel::OnStateChange() {

@@ -9,9 +9,9 @@
 
 #include "rtcengine/errors.hpp"
 #include "webrtc/data_channel_internal.hpp"
-#include "webrtc/sctp_factory.hpp"
 #include "webrtc/filtered_network_manager.hpp"
 #include "webrtc/runtime_internal.hpp"
+#include "webrtc/sctp_factory.hpp"
 
 namespace rtcengine::detail {
 namespace {
@@ -45,15 +45,13 @@ class DoneObserver : public Interface {
   std::function<void(webrtc::RTCError)> done_;
 };
 
-class SetLocalObserver
-    : public DoneObserver<webrtc::SetLocalDescriptionObserverInterface> {
+class SetLocalObserver : public DoneObserver<webrtc::SetLocalDescriptionObserverInterface> {
  public:
   using DoneObserver::DoneObserver;
   void OnSetLocalDescriptionComplete(webrtc::RTCError error) override { finish(error); }
 };
 
-class SetRemoteObserver
-    : public DoneObserver<webrtc::SetRemoteDescriptionObserverInterface> {
+class SetRemoteObserver : public DoneObserver<webrtc::SetRemoteDescriptionObserverInterface> {
  public:
   using DoneObserver::DoneObserver;
   void OnSetRemoteDescriptionComplete(webrtc::RTCError error) override { finish(error); }
@@ -99,9 +97,8 @@ webrtc::PeerConnectionInterface::RTCConfiguration to_rtc_configuration(
     ice.password = server.credential;
     rtc.servers.push_back(ice);
   }
-  rtc.type = config.ice_policy == IcePolicy::relay
-                 ? webrtc::PeerConnectionInterface::kRelay
-                 : webrtc::PeerConnectionInterface::kAll;
+  rtc.type = config.ice_policy == IcePolicy::relay ? webrtc::PeerConnectionInterface::kRelay
+                                                   : webrtc::PeerConnectionInterface::kAll;
   rtc.set_min_port(config.port_range_min);
   rtc.set_max_port(config.port_range_max);
   // Host TCP candidates open a listening socket per network and a TCP
@@ -189,8 +186,7 @@ class LibwebrtcPeerConnection final : public PeerConnection,
     auto result = runtime.factory().CreatePeerConnectionOrError(to_rtc_configuration(config),
                                                                 std::move(deps));
     if (!result.ok()) {
-      throw Error(std::string("could not create the peer connection: ") +
-                  result.error().message());
+      throw Error(std::string("could not create the peer connection: ") + result.error().message());
     }
     pc_ = result.MoveValue();
   }
@@ -280,12 +276,10 @@ class LibwebrtcPeerConnection final : public PeerConnection,
 
   void get_stats(std::function<void(ConnectionStats)> done) override {
     std::weak_ptr<bool> alive = alive_;
-    pc_->GetStats(rtc::make_ref_counted<StatsCallback>(
-                      [done = std::move(done), alive](const auto& report) {
-                        done(alive.expired() || !report ? ConnectionStats{}
-                                                        : to_connection_stats(*report));
-                      })
-                      .get());
+    pc_->GetStats(
+        rtc::make_ref_counted<StatsCallback>([done = std::move(done), alive](const auto& report) {
+          done(alive.expired() || !report ? ConnectionStats{} : to_connection_stats(*report));
+        }).get());
   }
 
   void close() override {

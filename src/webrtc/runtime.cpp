@@ -1,5 +1,5 @@
-#include "webrtc/runtime_internal.hpp"
 #include "webrtc/netlink_network_monitor.hpp"
+#include "webrtc/runtime_internal.hpp"
 #include "webrtc/sctp_factory.hpp"
 
 #include <future>
@@ -85,7 +85,8 @@ LibwebrtcRuntime::LibwebrtcRuntime() {
     network_monitor_factory_ = make_netlink_network_monitor_factory(sockets);
     network_manager_ =
         std::make_unique<rtc::BasicNetworkManager>(network_monitor_factory_.get(), &sockets);
-    socket_factory_ = std::make_unique<rtc::BasicPacketSocketFactory>(network_thread_->socketserver());
+    socket_factory_ =
+        std::make_unique<rtc::BasicPacketSocketFactory>(network_thread_->socketserver());
   });
 
   webrtc::PeerConnectionFactoryDependencies deps;

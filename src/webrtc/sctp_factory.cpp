@@ -65,8 +65,7 @@ class TunedSocketFactory final : public dcsctp::DcSctpSocketFactory {
       : settings_(sctp.settings), send_queue_(std::move(sctp.send_queue)) {}
 
   std::unique_ptr<dcsctp::DcSctpSocketInterface> Create(
-      absl::string_view log_prefix,
-      dcsctp::DcSctpSocketCallbacks& callbacks,
+      absl::string_view log_prefix, dcsctp::DcSctpSocketCallbacks& callbacks,
       std::unique_ptr<dcsctp::PacketObserver> packet_observer,
       const dcsctp::DcSctpOptions& options) override {
     dcsctp::DcSctpOptions tuned = options;

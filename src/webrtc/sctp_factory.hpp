@@ -17,9 +17,9 @@ namespace rtcengine::detail {
 
 // What one connection's SCTP and UDP sockets use.
 struct SctpSettings {
-  std::size_t packet_size = 1191;  // SCTP's default, safe on any path
+  std::size_t packet_size = 1191;                // SCTP's default, safe on any path
   std::size_t receive_window = 5 * 1024 * 1024;  // libwebrtc's default
-  int udp_receive_buffer = 0;  // 0: the system's default
+  int udp_receive_buffer = 0;                    // 0: the system's default
 
   // The settings for a path; `packet_size`, when given, overrides the path's.
   static SctpSettings for_path(bool same_machine, std::optional<std::size_t> packet_size);

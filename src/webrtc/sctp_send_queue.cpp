@@ -1,6 +1,5 @@
 #include "webrtc/sctp_send_queue.hpp"
 
-
 namespace rtcengine::detail {
 
 // Forwards every call to libwebrtc's dcsctp socket unchanged.
@@ -36,8 +35,7 @@ class ObservedSctpSocket final : public dcsctp::DcSctpSocketInterface {
                           const dcsctp::SendOptions& options) override {
     return inner_->Send(std::move(message), options);
   }
-  dcsctp::ResetStreamsStatus ResetStreams(
-      rtc::ArrayView<const dcsctp::StreamID> streams) override {
+  dcsctp::ResetStreamsStatus ResetStreams(rtc::ArrayView<const dcsctp::StreamID> streams) override {
     return inner_->ResetStreams(streams);
   }
   size_t buffered_amount(dcsctp::StreamID stream) const override {

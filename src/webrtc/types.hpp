@@ -27,7 +27,12 @@ struct IceCandidate {
 enum class PeerState { fresh, connecting, connected, disconnected, failed, closed };
 
 enum class SignalingState {
-  stable, have_local_offer, have_local_pranswer, have_remote_offer, have_remote_pranswer, closed
+  stable,
+  have_local_offer,
+  have_local_pranswer,
+  have_remote_offer,
+  have_remote_pranswer,
+  closed
 };
 
 struct PeerConnectionConfig {

@@ -23,10 +23,10 @@ TEST(IceRestart, ConnectionComesBackAfterTheLinkWasDownUntilFailed) {
   std::string directory = mkdtemp(pattern);
   const int kMessages = 300;  // one every 40 ms: 12 s of traffic across the outage
   auto peer = [&](const std::string& name, const std::string& interface_name) {
-    return namespaces.inside(
-        name, {program_path("engine_peer"), "--channel", "ice", "--dir", directory, "--interface",
-               interface_name, "--count", std::to_string(kMessages), "--interval-ms", "40",
-               "--expect", std::to_string(kMessages), "--failed-after-ms", "2000"});
+    return namespaces.inside(name, {program_path("engine_peer"), "--channel", "ice", "--dir",
+                                    directory, "--interface", interface_name, "--count",
+                                    std::to_string(kMessages), "--interval-ms", "40", "--expect",
+                                    std::to_string(kMessages), "--failed-after-ms", "2000"});
   };
   Process a(peer(namespaces.first(), namespaces.first_interface()));
   Process b(peer(namespaces.second(), namespaces.second_interface()));

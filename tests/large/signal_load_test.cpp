@@ -33,8 +33,8 @@ constexpr int kConcurrentHandshakes = 100;
 struct LoadStats {
   int connected = 0;
   int finished = 0;
-  int errors = 0;      // error events, failed connections, dropped connections
-  int misrouted = 0;   // a message from another room or out of order
+  int errors = 0;     // error events, failed connections, dropped connections
+  int misrouted = 0;  // a message from another room or out of order
   std::vector<std::int64_t> latencies_us;
 };
 
@@ -101,8 +101,8 @@ class LoadClient : public std::enable_shared_from_this<LoadClient> {
 
   void send_next() {
     if (sent_ == kMessagesPerMember) return;
-    nlohmann::json message{{"type", "load"}, {"room", room_}, {"side", side_}, {"seq", sent_},
-                           {"sent_us", now_us()}};
+    nlohmann::json message{
+        {"type", "load"}, {"room", room_}, {"side", side_}, {"seq", sent_}, {"sent_us", now_us()}};
     ++sent_;
     outgoing_.push_back(message.dump());
     if (outgoing_.size() == 1) write_front();

@@ -83,9 +83,11 @@ TEST(TransferLarge, TwoGibibytesArriveVerifiedAndMemoryStaysUnder200Megabytes) {
     if (!sender_exit) sender_exit = sender.wait_exit(100ms);
     if (!receiver_exit) receiver_exit = receiver.wait_exit(100ms);
   }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::cout << "2 GiB in " << seconds << " s (" << kSize / seconds / 1e6 << " MB/s); peak RSS: sender "
-            << sender_peak / 1e6 << " MB, receiver " << receiver_peak / 1e6 << " MB" << std::endl;
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::cout << "2 GiB in " << seconds << " s (" << kSize / seconds / 1e6
+            << " MB/s); peak RSS: sender " << sender_peak / 1e6 << " MB, receiver "
+            << receiver_peak / 1e6 << " MB" << std::endl;
   RecordProperty("sender_peak_rss_bytes", std::to_string(sender_peak));
   RecordProperty("receiver_peak_rss_bytes", std::to_string(receiver_peak));
   EXPECT_EQ(sender_exit, 0);
@@ -96,7 +98,8 @@ TEST(TransferLarge, TwoGibibytesArriveVerifiedAndMemoryStaysUnder200Megabytes) {
   EXPECT_LT(receiver_peak, kMemoryLimit);
 
   // Byte-identical, block by block.
-  std::ifstream left(root / "in/two.bin", std::ios::binary), right(root / "out/two.bin", std::ios::binary);
+  std::ifstream left(root / "in/two.bin", std::ios::binary),
+      right(root / "out/two.bin", std::ios::binary);
   ASSERT_EQ(fs::file_size(root / "out/two.bin"), kSize);
   std::vector<char> a(8 << 20), b(8 << 20);
   bool same = true;

@@ -55,7 +55,8 @@ int main(int argc, char** argv) {
   engine->on_state_change([](rtcengine::ConnectionState state) {
     print("state " + std::string(rtcengine::to_string(state)));
   });
-  engine->on_error([](const rtcengine::Error& error) { print(std::string("error ") + error.what()); });
+  engine->on_error(
+      [](const rtcengine::Error& error) { print(std::string("error ") + error.what()); });
 
   std::mutex mutex;
   std::condition_variable changed;

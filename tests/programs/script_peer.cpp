@@ -64,7 +64,9 @@ void run(Peer& peer, const std::string& line) {
   try {
     command.json = Json::parse(line);
   } catch (const std::exception& error) {
-    answer(Json(), [&]() -> Json { throw std::invalid_argument(std::string("not JSON: ") + error.what()); });
+    answer(Json(), [&]() -> Json {
+      throw std::invalid_argument(std::string("not JSON: ") + error.what());
+    });
     return;
   }
   auto name = command.json.value("cmd", std::string());

@@ -33,7 +33,8 @@ class MemorySignaler : public Signaler {
   // A relay in the middle: rewrites each message this end sends.
   void set_tamper(std::function<void(Json& message)> tamper);
   // Replaces the other end (a restarted peer), keeping this end.
-  static void join(const std::shared_ptr<MemorySignaler>& a, const std::shared_ptr<MemorySignaler>& b);
+  static void join(const std::shared_ptr<MemorySignaler>& a,
+                   const std::shared_ptr<MemorySignaler>& b);
 
  private:
   void mark_ready(bool ready) { set_ready(ready); }

@@ -21,8 +21,8 @@ class SignalServerProcess {
  public:
   // `netns`: run inside that namespace (of a NetworkLab) instead of here.
   // `open_file_limit`: run with that many descriptors at most (ulimit -n).
-  explicit SignalServerProcess(std::vector<std::string> extra_args = {}, const std::string& netns = "",
-                               std::size_t open_file_limit = 0)
+  explicit SignalServerProcess(std::vector<std::string> extra_args = {},
+                               const std::string& netns = "", std::size_t open_file_limit = 0)
       : process_(wrapped(arguments(std::move(extra_args)), netns, open_file_limit)) {
     if (!process_.wait_for_line("listening on ")) {
       throw std::runtime_error("rtcengine-signal did not start");
@@ -42,8 +42,7 @@ class SignalServerProcess {
   static std::vector<std::string> wrapped(std::vector<std::string> argv, const std::string& netns,
                                           std::size_t open_file_limit) {
     if (open_file_limit) {
-      argv.insert(argv.begin(),
-                  {"prlimit", "--nofile=" + std::to_string(open_file_limit), "--"});
+      argv.insert(argv.begin(), {"prlimit", "--nofile=" + std::to_string(open_file_limit), "--"});
     }
     return netns.empty() ? argv : NetworkLab::inside(netns, argv);
   }

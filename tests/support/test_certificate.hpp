@@ -19,10 +19,12 @@ struct TestCertificate {
   explicit TestCertificate(const std::vector<std::string>& addresses = {"127.0.0.1"}) {
     std::string names;
     for (const auto& address : addresses) names += (names.empty() ? "IP:" : ",IP:") + address;
-    std::string command = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=" + addresses.front() +
-                          " -addext subjectAltName=" + names + " -keyout '" + key + "' -out '" + cert +
-                          "' >/dev/null 2>&1";
-    if (std::system(command.c_str()) != 0) throw std::runtime_error("openssl could not make a certificate");
+    std::string command =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=" + addresses.front() +
+        " -addext subjectAltName=" + names + " -keyout '" + key + "' -out '" + cert +
+        "' >/dev/null 2>&1";
+    if (std::system(command.c_str()) != 0)
+      throw std::runtime_error("openssl could not make a certificate");
   }
 };
 

@@ -1,14 +1,14 @@
 // Deterministic pseudo-random content for transfer tests, and file helpers.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <random>
-#include <vector>
-#include <algorithm>
 #include <string>
+#include <vector>
 
 namespace rtcengine::test {
 
@@ -17,14 +17,16 @@ inline std::vector<std::uint8_t> test_bytes(std::size_t size, unsigned seed = 7)
   std::mt19937_64 random(seed);
   for (std::size_t i = 0; i < size; i += 8) {
     auto value = random();
-    for (std::size_t j = 0; j < 8 && i + j < size; ++j) bytes[i + j] = static_cast<std::uint8_t>(value >> (8 * j));
+    for (std::size_t j = 0; j < 8 && i + j < size; ++j)
+      bytes[i + j] = static_cast<std::uint8_t>(value >> (8 * j));
   }
   return bytes;
 }
 
 inline void write_file(const std::filesystem::path& path, const std::vector<std::uint8_t>& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
 }
 
 inline std::vector<std::uint8_t> read_file(const std::filesystem::path& path) {
@@ -39,14 +41,16 @@ inline void write_random_file(const std::filesystem::path& path, std::size_t siz
   std::size_t block = 4 << 20;
   for (std::size_t done = 0; done < size; done += block) {
     auto bytes = test_bytes(std::min(block, size - done), static_cast<unsigned>(done / block));
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
   }
 }
 
 // Byte-for-byte comparison that streams both files.
 inline bool same_content(const std::filesystem::path& a, const std::filesystem::path& b) {
   std::error_code error_a, error_b;
-  if (std::filesystem::file_size(a, error_a) != std::filesystem::file_size(b, error_b) || error_a || error_b) {
+  if (std::filesystem::file_size(a, error_a) != std::filesystem::file_size(b, error_b) || error_a ||
+      error_b) {
     return false;
   }
   std::ifstream left(a, std::ios::binary), right(b, std::ios::binary);

@@ -134,9 +134,8 @@ class WsClient {
       error = e;
       done = true;
     });
-    if (!ws_detail::run_until(io_, done, timeout, [&] {
-          boost::beast::get_lowest_layer(ws_).cancel();
-        })) {
+    if (!ws_detail::run_until(io_, done, timeout,
+                              [&] { boost::beast::get_lowest_layer(ws_).cancel(); })) {
       throw std::runtime_error("no message from the server in time");
     }
     if (error) {
@@ -179,9 +178,8 @@ class WsClient {
       error = e;
       done = true;
     });
-    bool finished = ws_detail::run_until(io_, done, timeout, [&] {
-      boost::beast::get_lowest_layer(ws_).cancel();
-    });
+    bool finished = ws_detail::run_until(io_, done, timeout,
+                                         [&] { boost::beast::get_lowest_layer(ws_).cancel(); });
     return finished && !error;
   }
 

@@ -21,8 +21,8 @@ int run_receive(const GlobalOptions& options, const std::string& directory,
 
 // Exit statuses.
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailed = 1;       // some file did not arrive verified
-inline constexpr int kExitUsage = 2;        // bad arguments
+inline constexpr int kExitFailed = 1;  // some file did not arrive verified
+inline constexpr int kExitUsage = 2;   // bad arguments
 inline constexpr int kExitInterrupted = 130;
 
 }  // namespace rtcengine::cli

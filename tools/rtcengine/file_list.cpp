@@ -24,7 +24,8 @@ std::string name_problem(const std::string& name) {
   for (unsigned char c : name) {
     if (c < 0x20 || c == 0x7f) return "its name holds control characters, which receivers refuse";
   }
-  if (name.find('\\') != std::string::npos) return "its name holds a backslash, which receivers refuse";
+  if (name.find('\\') != std::string::npos)
+    return "its name holds a backslash, which receivers refuse";
   return {};
 }
 

@@ -20,18 +20,24 @@ int main(int argc, char** argv) {
   app.fallthrough();
   GlobalOptions options;
   std::string channel;
-  app.add_option("--signal", options.signal, "signaler: local:NAME (peers on this machine) or ws[s]://HOST:PORT/ROOM (rtcengine-signal)");
+  app.add_option(
+      "--signal", options.signal,
+      "signaler: local:NAME (peers on this machine) or ws[s]://HOST:PORT/ROOM (rtcengine-signal)");
   app.add_option("--channel", channel, "shorthand for --signal local:NAME");
-  app.add_option("--signal-token", options.signal_token, "access token of the rtcengine-signal server");
-  app.add_option("--signal-ca", options.signal_ca, "wss://: PEM file of the CA (or self-signed certificate) to trust")
+  app.add_option("--signal-token", options.signal_token,
+                 "access token of the rtcengine-signal server");
+  app.add_option("--signal-ca", options.signal_ca,
+                 "wss://: PEM file of the CA (or self-signed certificate) to trust")
       ->check(CLI::ExistingFile);
   app.add_option("--ice-server", options.ice_servers,
                  "STUN/TURN server, repeatable: stun:HOST:PORT, turn:USER:PASS@HOST:PORT");
-  app.add_option("--ice-policy", options.ice_policy, "all or relay")->check(CLI::IsMember({"all", "relay"}));
+  app.add_option("--ice-policy", options.ice_policy, "all or relay")
+      ->check(CLI::IsMember({"all", "relay"}));
   app.add_option("--interface", options.interfaces, "gather ICE candidates only on this interface");
-  app.add_option("--sctp-packet-size", options.sctp_packet_size,
-                 "largest packet sent, 1024..2048 bytes (default 1191, 2048 with local:); larger is "
-                 "faster where the path carries it unfragmented (jumbo-frame LAN)");
+  app.add_option(
+      "--sctp-packet-size", options.sctp_packet_size,
+      "largest packet sent, 1024..2048 bytes (default 1191, 2048 with local:); larger is "
+      "faster where the path carries it unfragmented (jumbo-frame LAN)");
   app.add_flag("--verbose,-v", options.verbose, "log what the engine does");
   app.add_flag("--allow-loopback", options.allow_loopback,
                "also connect over loopback (127.0.0.1), e.g. to a browser on this machine "

@@ -84,7 +84,8 @@ void ProgressDisplay::update(const std::string& file, const TransferProgress& pr
       auto& last = last_line_[file];
       if (now - last < kPlainLineEvery) return;
       last = now;
-      std::cout << "progress " << printable(file) << " " << percent(progress) << " " << progress.bytes
+      std::cout << "progress " << printable(file) << " " << percent(progress) << " "
+                << progress.bytes
                 << (progress.total ? "/" + std::to_string(*progress.total) : std::string())
                 << " bytes " << progress.speed_text() << " ETA " << format_eta(progress.eta_seconds)
                 << std::endl;
@@ -112,8 +113,9 @@ void ProgressDisplay::finish(const std::string& file, const TransferProgress& pr
   clear_bar();
   if (ok) {
     std::cout << "done " << printable(file) << " " << progress.bytes << " bytes, verified"
-              << (progress.resumed_from ? " (resumed at " + std::to_string(progress.resumed_from) + ")"
-                                        : std::string())
+              << (progress.resumed_from
+                      ? " (resumed at " + std::to_string(progress.resumed_from) + ")"
+                      : std::string())
               << std::endl;
   } else {
     std::cout << "failed " << printable(file) << ": " << printable(message) << std::endl;

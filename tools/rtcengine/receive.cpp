@@ -24,11 +24,11 @@ namespace {
 struct Reception {
   std::mutex mutex;
   std::condition_variable changed;
-  std::set<std::string> expected;           // the latest manifest
+  std::set<std::string> expected;  // the latest manifest
   bool manifest_seen = false;
-  std::map<std::string, bool> final_results;  // name -> verified
+  std::map<std::string, bool> final_results;    // name -> verified
   std::vector<std::weak_ptr<Readable>> active;  // weak: readables hold handlers that hold this
-  std::string sender_interrupted;  // non-empty: why
+  std::string sender_interrupted;               // non-empty: why
   bool control_closed = false;
 
   bool all_resolved() const {
@@ -78,9 +78,8 @@ void take(const ReadablePtr& readable, const std::filesystem::path& directory,
     std::lock_guard lock(reception->mutex);
     reception->active.push_back(readable);
   }
-  readable->on_progress([&display, name](const TransferProgress& progress) {
-    display.update(name, progress);
-  });
+  readable->on_progress(
+      [&display, name](const TransferProgress& progress) { display.update(name, progress); });
   // Holding the readable here is fine: a transfer drops its handlers at its end.
   readable->on_state_change([&display, readable, name, record](TransferState state) {
     if (state == TransferState::done) {
@@ -108,8 +107,8 @@ int run_receive(const GlobalOptions& options, const std::string& directory_text,
   std::filesystem::create_directories(directory, error);
   auto quoted = "\"" + printable(directory.string()) + "\"";
   if (error) {
-    std::cerr << "rtcengine receive: cannot create the folder " << quoted << ": "
-              << error.message() << std::endl;
+    std::cerr << "rtcengine receive: cannot create the folder " << quoted << ": " << error.message()
+              << std::endl;
     return kExitUsage;
   }
   if (!std::filesystem::is_directory(directory)) {
@@ -157,7 +156,8 @@ int run_receive(const GlobalOptions& options, const std::string& directory_text,
     });
     (*control)->on_event(kInterruptedEvent, [reception](const Json& payload) {
       std::lock_guard lock(reception->mutex);
-      reception->sender_interrupted = payload.is_string() ? payload.get<std::string>() : "interrupted";
+      reception->sender_interrupted =
+          payload.is_string() ? payload.get<std::string>() : "interrupted";
       reception->changed.notify_all();
     });
     (*control)->on_close([reception] {
@@ -179,8 +179,7 @@ int run_receive(const GlobalOptions& options, const std::string& directory_text,
           (*control)->write_event(kInterruptedEvent, "the receiver was interrupted (Ctrl-C)");
           (*control)->close();
           (*control)->wait_closed(std::chrono::seconds(2));
-        } catch (const Error&) {
-        }
+        } catch (const Error&) {}
         display.note("interrupted");
         return kExitInterrupted;
       }

@@ -23,7 +23,8 @@ Json metadata_for(const FileToSend& file) {
 
 Json manifest_of(const std::vector<FileToSend>& files, const std::vector<std::size_t>& pending) {
   Json list = Json::array();
-  for (auto index : pending) list.push_back({{"name", files[index].name}, {"size", files[index].size}});
+  for (auto index : pending)
+    list.push_back({{"name", files[index].name}, {"size", files[index].size}});
   return {{"files", list}};
 }
 
@@ -51,8 +52,7 @@ Outcome send_one(Engine& engine, const FileToSend& file, ProgressDisplay& displa
   });
   try {
     (*writer)->send_file(file.path);
-    while (!(*writer)->wait(std::chrono::milliseconds(200))) {
-    }
+    while (!(*writer)->wait(std::chrono::milliseconds(200))) {}
     auto progress = (*writer)->progress();
     if (previous_end > progress.resumed_from) resent_total += previous_end - progress.resumed_from;
     display.finish(file.name, progress, true, "");
@@ -142,8 +142,7 @@ int run_send(const GlobalOptions& options, const std::vector<std::string>& paths
             (*control)->write_event(kInterruptedEvent, "the sender was interrupted (Ctrl-C)");
             (*control)->close();
             (*control)->wait_closed(std::chrono::seconds(2));
-          } catch (const Error&) {
-          }
+          } catch (const Error&) {}
           display.note("interrupted");
           return kExitInterrupted;
       }
@@ -152,14 +151,13 @@ int run_send(const GlobalOptions& options, const std::vector<std::string>& paths
     if (reconnect) {
       try {
         (*control)->close();
-      } catch (const Error&) {
-      }
+      } catch (const Error&) {}
       (*control)->wait_closed(std::chrono::seconds(10));
     }
   }
   display.note("sent " + std::to_string(files.size() - failures) + " of " +
-               std::to_string(files.size()) + " files; bytes sent again after resumes: " +
-               std::to_string(resent));
+               std::to_string(files.size()) +
+               " files; bytes sent again after resumes: " + std::to_string(resent));
   engine->close();
   return failures == 0 ? kExitOk : kExitFailed;
 }

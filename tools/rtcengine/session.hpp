@@ -15,11 +15,11 @@ struct GlobalOptions {
   std::string signal_ca;                   // wss:// trust anchor instead of the system's
   std::vector<std::string> ice_servers;    // turn:user:pass@host:port, stun:host:port
   std::string ice_policy = "all";
-  std::size_t sctp_packet_size = 0;  // 0: the engine's default
-  std::vector<std::string> interfaces;     // gather only on these
+  std::size_t sctp_packet_size = 0;     // 0: the engine's default
+  std::vector<std::string> interfaces;  // gather only on these
   bool verbose = false;
   bool allow_loopback = false;  // candidates on 127.0.0.1 too (a browser on this machine)
-  std::string secret;  // shared secret: signaling is authenticated end to end
+  std::string secret;           // shared secret: signaling is authenticated end to end
 };
 
 // Builds the signaler named by --signal; throws InvalidOptionError.

@@ -32,12 +32,12 @@ std::optional<CodePoint> decode_at(std::string_view text, std::size_t i) {
 }
 
 bool needs_escape(char32_t c) {
-  if (c < 0x20 || c == 0x7F) return true;              // C0, DEL
-  if (c >= 0x80 && c <= 0x9F) return true;             // C1 (CSI, OSC, NEL, ...)
+  if (c < 0x20 || c == 0x7F) return true;                      // C0, DEL
+  if (c >= 0x80 && c <= 0x9F) return true;                     // C1 (CSI, OSC, NEL, ...)
   if (c == 0x061C || c == 0x200E || c == 0x200F) return true;  // bidi marks
-  if (c >= 0x202A && c <= 0x202E) return true;         // bidi embeddings, overrides
-  if (c >= 0x2066 && c <= 0x2069) return true;         // bidi isolates
-  return c == 0x2028 || c == 0x2029;                   // line and paragraph separators
+  if (c >= 0x202A && c <= 0x202E) return true;                 // bidi embeddings, overrides
+  if (c >= 0x2066 && c <= 0x2069) return true;                 // bidi isolates
+  return c == 0x2028 || c == 0x2029;                           // line and paragraph separators
 }
 
 std::string escape(char32_t c) {

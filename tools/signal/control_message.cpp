@@ -35,7 +35,8 @@ std::uint16_t close_code(RoomError error) {
 }
 
 std::string welcome_message(bool peer_present) {
-  return nlohmann::ordered_json{{"type", "room"}, {"event", "welcome"}, {"peer_present", peer_present}}
+  return nlohmann::ordered_json{
+      {"type", "room"}, {"event", "welcome"}, {"peer_present", peer_present}}
       .dump();
 }
 
@@ -48,15 +49,14 @@ std::string peer_left_message() {
 }
 
 std::string join_refused_message(RoomError error) {
-  return nlohmann::ordered_json{{"type", "room"}, {"event", "join-refused"}, {"code", error_code(error)}}
+  return nlohmann::ordered_json{
+      {"type", "room"}, {"event", "join-refused"}, {"code", error_code(error)}}
       .dump();
 }
 
 std::string error_message(RoomError error, std::string_view text) {
-  return nlohmann::ordered_json{{"type", "room"},
-                        {"event", "error"},
-                        {"code", error_code(error)},
-                        {"message", text}}
+  return nlohmann::ordered_json{
+      {"type", "room"}, {"event", "error"}, {"code", error_code(error)}, {"message", text}}
       .dump();
 }
 

@@ -16,8 +16,7 @@ std::size_t connections_that_fit_in_open_file_limit() {
   }
   if (limit.rlim_cur == RLIM_INFINITY) return std::numeric_limits<std::size_t>::max();
   auto available = static_cast<std::size_t>(limit.rlim_cur);
-  return available > 2 * kReservedDescriptors ? available - kReservedDescriptors
-                                              : available / 2;
+  return available > 2 * kReservedDescriptors ? available - kReservedDescriptors : available / 2;
 }
 
 }  // namespace rtcengine::signal_server

@@ -125,7 +125,8 @@ void HttpSession<Stream>::on_bad_request(beast::error_code error) {
   if (error == http::error::body_limit) {
     return respond(http::status::payload_too_large, "requests here carry no body\n");
   }
-  if (is_malformed_request(error)) return respond(http::status::bad_request, "malformed HTTP request\n");
+  if (is_malformed_request(error))
+    return respond(http::status::bad_request, "malformed HTTP request\n");
   // The client closed or the connection broke: nobody to answer.
 }
 

@@ -40,7 +40,8 @@ class Hub {
 
   // The body of GET /healthz.
   std::string health() const {
-    return nlohmann::ordered_json{{"status", "ok"}, {"rooms", rooms.size()}, {"connections", connections()}}
+    return nlohmann::ordered_json{
+        {"status", "ok"}, {"rooms", rooms.size()}, {"connections", connections()}}
         .dump();
   }
 

@@ -7,13 +7,13 @@ namespace rtcengine::signal_server {
 
 void refuse_with_503(boost::asio::ip::tcp::socket& socket, std::string_view reason) {
   std::string body = std::string(reason) + "\n";
-  std::string answer =
-      "HTTP/1.1 503 Service Unavailable\r\n"
-      "Server: rtcengine-signal\r\n"
-      "Content-Type: text/plain\r\n"
-      "Retry-After: 5\r\n"
-      "Connection: close\r\n"
-      "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  std::string answer = "HTTP/1.1 503 Service Unavailable\r\n"
+                       "Server: rtcengine-signal\r\n"
+                       "Content-Type: text/plain\r\n"
+                       "Retry-After: 5\r\n"
+                       "Connection: close\r\n"
+                       "Content-Length: " +
+                       std::to_string(body.size()) + "\r\n\r\n" + body;
   boost::system::error_code ignored;
   socket.non_blocking(true, ignored);
   // A fresh socket's send buffer always has room for these few hundred bytes.

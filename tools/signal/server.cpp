@@ -25,18 +25,17 @@ constexpr auto accept_retry_delay = 100ms;
 ssl::context load_tls(const ServerOptions& options) {
   ssl::context context(ssl::context::tls_server);
   context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                      ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
-                      ssl::context::no_tlsv1_1);
+                      ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
   beast::error_code error;
   context.use_certificate_chain_file(options.tls_cert, error);
   if (error) {
-    throw std::runtime_error("cannot load --tls-cert " + options.tls_cert + ": " +
-                             error.message() + " (a PEM certificate chain is expected)");
+    throw std::runtime_error("cannot load --tls-cert " + options.tls_cert + ": " + error.message() +
+                             " (a PEM certificate chain is expected)");
   }
   context.use_private_key_file(options.tls_key, ssl::context::pem, error);
   if (error) {
-    throw std::runtime_error("cannot load --tls-key " + options.tls_key + ": " +
-                             error.message() + " (a PEM private key matching the certificate is expected)");
+    throw std::runtime_error("cannot load --tls-key " + options.tls_key + ": " + error.message() +
+                             " (a PEM private key matching the certificate is expected)");
   }
   return context;
 }
@@ -174,7 +173,8 @@ void Server::sweep_idle_rooms() {
   });
   log_refusals();  // once a second at most, however fast connections are refused
   auto idle = std::chrono::seconds(options_.idle_room_seconds);
-  for (Member* member : hub_.rooms.members_of_rooms_idle_since(std::chrono::steady_clock::now() - idle)) {
+  for (Member* member :
+       hub_.rooms.members_of_rooms_idle_since(std::chrono::steady_clock::now() - idle)) {
     member->fail(RoomError::idle, "no message was relayed in this room for " +
                                       std::to_string(options_.idle_room_seconds) + " s");
   }

@@ -13,7 +13,7 @@ struct ServerOptions {
   std::uint16_t port = 8787;  // 0: the kernel picks one, printed on start
   std::string tls_cert;       // both set: wss:// and https://
   std::string tls_key;
-  std::string token;          // non-empty: clients must present it
+  std::string token;  // non-empty: clients must present it
   std::size_t max_message_bytes = 65536;
   double max_messages_per_second = 50;
   double message_burst = 100;

@@ -96,7 +96,8 @@ void WebSocketSession<Stream>::join_room() {
   }
   room_ = result.room;
   Member* peer = room_->peer_of(this);
-  hub_.log.write("join", {{"room", request_.room}, {"peer", id_}, {"peer_present", peer != nullptr}});
+  hub_.log.write("join",
+                 {{"room", request_.room}, {"peer", id_}, {"peer_present", peer != nullptr}});
   deliver(shared_text(welcome_message(peer != nullptr)));
   if (peer) peer->deliver(shared_text(peer_joined_message()));
 }
@@ -163,7 +164,8 @@ template <class Stream>
 void WebSocketSession<Stream>::deliver(std::shared_ptr<const std::string> text) {
   if (failure_ || finished_) return;
   if (queued_bytes_ + text->size() > hub_.options.max_queued_bytes) {
-    return fail(RoomError::slow_consumer, "messages for this client piled up faster than it read them");
+    return fail(RoomError::slow_consumer,
+                "messages for this client piled up faster than it read them");
   }
   queued_bytes_ += text->size();
   outgoing_.push_back(std::move(text));

@@ -29,9 +29,12 @@ struct Command {
     return json.contains(key) && json[key].is_string() ? json[key].get<std::string>() : fallback;
   }
   std::uint64_t number_or(const char* key, std::uint64_t fallback) const {
-    return json.contains(key) && json[key].is_number_unsigned() ? json[key].get<std::uint64_t>() : fallback;
+    return json.contains(key) && json[key].is_number_unsigned() ? json[key].get<std::uint64_t>()
+                                                                : fallback;
   }
-  std::chrono::milliseconds timeout() const { return std::chrono::milliseconds(number_or("timeout_ms", 30000)); }
+  std::chrono::milliseconds timeout() const {
+    return std::chrono::milliseconds(number_or("timeout_ms", 30000));
+  }
   bool has(const char* key) const { return json.contains(key) && !json[key].is_null(); }
 };
 

@@ -30,7 +30,8 @@ inline void install_engine_handlers(Peer& peer, const EnginePtr& engine, std::ui
       key = "in-" + std::to_string(peer.incoming_readables++);
     }
     adopt_reader(peer, key, reader);
-    emit("incoming-readable", {{"key", key}, {"metadata", reader->metadata()}, {"engine", generation}});
+    emit("incoming-readable",
+         {{"key", key}, {"metadata", reader->metadata()}, {"engine", generation}});
   });
 }
 
@@ -57,7 +58,8 @@ inline Json create_engine(Peer& peer, const Command& command) {
   }
   install_engine_handlers(peer, engine, generation);
   // The old engine's destructor waits for its close; not on this thread.
-  if (previous) std::thread([previous = std::move(previous)]() mutable { previous.reset(); }).detach();
+  if (previous)
+    std::thread([previous = std::move(previous)]() mutable { previous.reset(); }).detach();
   return {{"engine", generation}};
 }
 
@@ -80,11 +82,13 @@ inline Json signaler_info(Peer& peer) {
 inline Json wait_state(Peer& peer, const Command& command) {
   auto engine = peer.current_engine();
   auto wanted = command.text("state");
-  for (auto state : {ConnectionState::inactive, ConnectionState::connecting, ConnectionState::connected,
-                     ConnectionState::disconnected, ConnectionState::failed, ConnectionState::closed}) {
+  for (auto state :
+       {ConnectionState::inactive, ConnectionState::connecting, ConnectionState::connected,
+        ConnectionState::disconnected, ConnectionState::failed, ConnectionState::closed}) {
     if (wanted != to_string(state)) continue;
     if (engine->wait_for(state, command.timeout())) return {{"state", wanted}};
-    throw TimeoutError("engine did not reach " + wanted + " in time; it is " + std::string(to_string(engine->state())));
+    throw TimeoutError("engine did not reach " + wanted + " in time; it is " +
+                       std::string(to_string(engine->state())));
   }
   throw std::invalid_argument("unknown state " + wanted);
 }

@@ -10,7 +10,8 @@
 namespace script_peer {
 
 inline std::uint32_t pattern_word(std::uint64_t word_index, std::uint32_t seed) {
-  std::uint32_t x = static_cast<std::uint32_t>(word_index) * 0x9E3779B1u + seed * 0x85EBCA77u + 0x165667B1u;
+  std::uint32_t x =
+      static_cast<std::uint32_t>(word_index) * 0x9E3779B1u + seed * 0x85EBCA77u + 0x165667B1u;
   x ^= x >> 16;
   x *= 0x7FEB352Du;
   x ^= x >> 15;
@@ -20,7 +21,8 @@ inline std::uint32_t pattern_word(std::uint64_t word_index, std::uint32_t seed) 
 }
 
 // Bytes [offset, offset + size) of stream `seed`.
-inline std::vector<std::uint8_t> pattern_bytes(std::uint64_t offset, std::size_t size, std::uint32_t seed) {
+inline std::vector<std::uint8_t> pattern_bytes(std::uint64_t offset, std::size_t size,
+                                               std::uint32_t seed) {
   std::vector<std::uint8_t> bytes(size);
   for (std::size_t i = 0; i < size; ++i) {
     std::uint64_t position = offset + i;

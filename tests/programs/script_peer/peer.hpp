@@ -82,11 +82,13 @@ class Peer {
 inline void listen_event(SocketEntry& entry, const std::string& name, std::uint64_t generation) {
   auto label = entry.key;
   entry.socket->on_event(name, [label, name, generation](const Json& payload) {
-    emit("custom", {{"label", label}, {"name", name}, {"payload", payload}, {"engine", generation}});
+    emit("custom",
+         {{"label", label}, {"name", name}, {"payload", payload}, {"engine", generation}});
   });
 }
 
-inline void on_socket_message(SocketEntry& entry, const Message& message, std::uint64_t generation) {
+inline void on_socket_message(SocketEntry& entry, const Message& message,
+                              std::uint64_t generation) {
   const auto& label = entry.key;
   if (!message.is_binary()) {
     {
@@ -102,14 +104,18 @@ inline void on_socket_message(SocketEntry& entry, const Message& message, std::u
     ++entry.binary_messages;
     entry.binary_hash.update(bytes);
   }
-  Json fields = {{"label", label}, {"size", bytes.size()}, {"sha256", sha256_hex(bytes)}, {"engine", generation}};
+  Json fields = {{"label", label},
+                 {"size", bytes.size()},
+                 {"sha256", sha256_hex(bytes)},
+                 {"engine", generation}};
   if (bytes.size() <= 4096) fields["base64"] = base64_encode(bytes);
   emit("binary", fields);
 }
 
 // Keeps the socket under `key` and reports everything that arrives on it;
 // events name the socket by its key, as "label".
-inline void adopt_socket(Peer& peer, const SocketPtr& socket, std::uint64_t generation, const std::string& key) {
+inline void adopt_socket(Peer& peer, const SocketPtr& socket, std::uint64_t generation,
+                         const std::string& key) {
   auto entry = std::make_shared<SocketEntry>();
   entry->key = key;
   entry->socket = socket;
@@ -124,7 +130,9 @@ inline void adopt_socket(Peer& peer, const SocketPtr& socket, std::uint64_t gene
   socket->on_data([weak, generation](const Message& message) {
     if (auto live = weak.lock()) on_socket_message(*live, message, generation);
   });
-  socket->on_close([label, generation] { emit("close", {{"label", label}, {"engine", generation}}); });
+  socket->on_close([label, generation] {
+    emit("close", {{"label", label}, {"engine", generation}});
+  });
   socket->on_error([label, generation](const Error& error) {
     auto fields = error_fields(error);
     fields["label"] = label;
@@ -143,7 +151,8 @@ inline void watch_writer(const std::string& key, const WritablePtr& writer) {
   });
 }
 
-inline std::shared_ptr<ReaderEntry> adopt_reader(Peer& peer, const std::string& key, const ReadablePtr& reader) {
+inline std::shared_ptr<ReaderEntry> adopt_reader(Peer& peer, const std::string& key,
+                                                 const ReadablePtr& reader) {
   auto entry = std::make_shared<ReaderEntry>();
   entry->reader = reader;
   {

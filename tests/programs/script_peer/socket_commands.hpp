@@ -21,7 +21,8 @@ inline Json open_socket(Peer& peer, const Command& command) {
   }
   auto future = command.has("label") ? engine->socket(command.text("label")) : engine->socket();
   if (future.wait_for(command.timeout()) != std::future_status::ready) {
-    throw TimeoutError("socket " + command.text_or("label", "(unnegotiated)") + " did not open in time");
+    throw TimeoutError("socket " + command.text_or("label", "(unnegotiated)") +
+                       " did not open in time");
   }
   auto socket = future.get();
   adopt_socket(peer, socket, generation, socket->label());
@@ -35,12 +36,14 @@ inline Json listen_events(Peer& peer, const Command& command) {
   std::uint64_t generation;
   {
     std::lock_guard lock(peer.mutex);
-    for (const auto& name : command.json.at("names")) peer.event_names.insert(name.get<std::string>());
+    for (const auto& name : command.json.at("names"))
+      peer.event_names.insert(name.get<std::string>());
     for (const auto& [label, entry] : peer.sockets) open.push_back(entry);
     generation = peer.generation;
   }
   for (const auto& entry : open) {
-    for (const auto& name : command.json.at("names")) listen_event(*entry, name.get<std::string>(), generation);
+    for (const auto& name : command.json.at("names"))
+      listen_event(*entry, name.get<std::string>(), generation);
   }
   return {};
 }
@@ -80,7 +83,8 @@ inline Json stream_bytes(Peer& peer, const Command& command) {
   Sha256 hash;
   std::uint64_t messages = 0;
   for (std::uint64_t offset = 0; offset < total; offset += chunk) {
-    auto bytes = pattern_bytes(offset, static_cast<std::size_t>(std::min(chunk, total - offset)), seed);
+    auto bytes =
+        pattern_bytes(offset, static_cast<std::size_t>(std::min(chunk, total - offset)), seed);
     socket->write_binary(bytes);
     hash.update(bytes);
     ++messages;

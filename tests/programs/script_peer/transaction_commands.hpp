@@ -26,7 +26,8 @@ inline Json open_writer(Peer& peer, const Command& command) {
   auto engine = peer.current_engine();
   auto key = command.text("key");
   auto metadata = command.json.value("metadata", Json::object());
-  auto future = command.has("label") ? engine->writable(command.text("label"), metadata) : engine->writable(metadata);
+  auto future = command.has("label") ? engine->writable(command.text("label"), metadata)
+                                     : engine->writable(metadata);
   auto writer = take_within(future, command, "writable " + key);
   {
     std::lock_guard lock(peer.mutex);
@@ -58,7 +59,8 @@ inline Json writer_send(Peer& peer, const Command& command) {
       writer->pause();
       emit("writer-paused", {{"key", key}, {"at", offset}});
     }
-    auto bytes = pattern_bytes(offset, static_cast<std::size_t>(std::min(chunk, total - offset)), seed);
+    auto bytes =
+        pattern_bytes(offset, static_cast<std::size_t>(std::min(chunk, total - offset)), seed);
     writer->write(bytes);
     hash.update(bytes);
   }
@@ -69,8 +71,8 @@ inline Json writer_send(Peer& peer, const Command& command) {
 inline Json writer_wait(Peer& peer, const Command& command) {
   auto writer = peer.writer(command.text("key"));
   if (!writer->wait(command.timeout())) {
-    throw TimeoutError("writer still " + std::string(to_string(writer->state())) + " after sending " +
-                       std::to_string(writer->bytes_sent()) + " bytes (" +
+    throw TimeoutError("writer still " + std::string(to_string(writer->state())) +
+                       " after sending " + std::to_string(writer->bytes_sent()) + " bytes (" +
                        std::to_string(writer->progress().bytes) + " confirmed)");
   }
   return {{"state", to_string(writer->state())}, {"bytes_sent", writer->bytes_sent()}};
@@ -80,10 +82,14 @@ inline Json writer_wait(Peer& peer, const Command& command) {
 inline Json writer_control(Peer& peer, const Command& command) {
   auto writer = peer.writer(command.text("key"));
   auto action = command.text("action");
-  if (action == "pause") writer->pause();
-  else if (action == "resume") writer->resume();
-  else if (action == "stop") writer->stop(command.text_or("reason", "stopped by the sender"));
-  else throw std::invalid_argument("unknown action " + action);
+  if (action == "pause")
+    writer->pause();
+  else if (action == "resume")
+    writer->resume();
+  else if (action == "stop")
+    writer->stop(command.text_or("reason", "stopped by the sender"));
+  else
+    throw std::invalid_argument("unknown action " + action);
   return {{"state", to_string(writer->state())}};
 }
 
@@ -156,8 +162,8 @@ inline Json reader_wait(Peer& peer, const Command& command) {
   auto entry = peer.reader_entry(command.text("key"));
   if (!entry->reader->wait(command.timeout())) {
     std::lock_guard lock(entry->mutex);
-    throw TimeoutError("reader still " + std::string(to_string(entry->reader->state())) + " after " +
-                       std::to_string(entry->hash.bytes()) + " bytes");
+    throw TimeoutError("reader still " + std::string(to_string(entry->reader->state())) +
+                       " after " + std::to_string(entry->hash.bytes()) + " bytes");
   }
   return reader_result(*entry);
 }
@@ -165,10 +171,14 @@ inline Json reader_wait(Peer& peer, const Command& command) {
 inline Json reader_control(Peer& peer, const Command& command) {
   auto entry = peer.reader_entry(command.text("key"));
   auto action = command.text("action");
-  if (action == "pause") entry->reader->pause();
-  else if (action == "resume") entry->reader->resume();
-  else if (action == "stop") entry->reader->stop(command.text_or("reason", "cancelled by the receiver"));
-  else throw std::invalid_argument("unknown action " + action);
+  if (action == "pause")
+    entry->reader->pause();
+  else if (action == "resume")
+    entry->reader->resume();
+  else if (action == "stop")
+    entry->reader->stop(command.text_or("reason", "cancelled by the receiver"));
+  else
+    throw std::invalid_argument("unknown action " + action);
   return {{"state", to_string(entry->reader->state())}};
 }
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <stdexcept>
 #include <string>
 
 #include "support/memory_signaler.hpp"
@@ -39,8 +40,8 @@ std::string wide_message() {
 TEST(Signaler, DeeplyNestedMessagesAreRefusedBeforeParsing) {
   auto [signaler, peer] = MemorySignaler::make_pair();
   auto errors = count_errors(*signaler);
-  std::string deep = R"({"type":"junk","x":)" + std::string(500'000, '[') +
-                     std::string(500'000, ']') + "}";
+  std::string deep =
+      R"({"type":"junk","x":)" + std::string(500'000, '[') + std::string(500'000, ']') + "}";
   signaler->inject_text(deep);
   EXPECT_EQ(errors->count, 1);
   EXPECT_NE(errors->last.find("nested deeper"), std::string::npos) << errors->last;
@@ -64,4 +65,22 @@ TEST(Signaler, KeptMessagesAreBoundedByTheirParsedSize) {
   // Once handled, messages flow again.
   signaler->inject_text(text);
   EXPECT_EQ(delivered, 101 - errors->count);
+}
+
+// A readiness listener that throws is reported; the others still hear of
+// the change, and the signaler goes on (a close() marked closed first used
+// to stop there, leaving its I/O running).
+TEST(Signaler, ThrowingReadinessListenerIsReportedAndOthersStillHear) {
+  auto [a, b] = MemorySignaler::make_pair(false);
+  auto errors = count_errors(*a);
+  std::atomic<int> heard{0};
+  a->add_ready_listener([](bool) { throw std::runtime_error("listener failed"); });
+  a->add_ready_listener([&heard](bool ready) {
+    if (ready) ++heard;
+  });
+  a->set_link(true);
+  EXPECT_EQ(heard.load(), 1);
+  EXPECT_EQ(errors->count.load(), 1);
+  EXPECT_NE(errors->last.find("listener failed"), std::string::npos) << errors->last;
+  EXPECT_TRUE(a->ready());
 }

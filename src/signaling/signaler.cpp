@@ -65,7 +65,15 @@ void Signaler::set_ready(bool ready) {
     state_->ready = ready;
     for (auto& [id, handler] : state_->ready_listeners) listeners.push_back(handler);
   }
-  for (auto& listener : listeners) listener(ready);
+  // A listener that throws must not stop the others, nor a close() that
+  // marked the signaler closed before telling them (its I/O would stay up).
+  for (auto& listener : listeners) {
+    try {
+      listener(ready);
+    } catch (const std::exception& error) {
+      report_error(Error(std::string("a readiness listener threw: ") + error.what()));
+    }
+  }
 }
 
 void Signaler::on(const std::string& type, const MessageHandler& handler) {
@@ -122,9 +130,9 @@ void Signaler::receive(const Json& message) {
     return;
   }
   if (!message.is_object() || !message.contains("type") || !message["type"].is_string()) {
-    report_error(ProtocolError(
-        "signaling message without a string \"type\" field was ignored: " +
-        message.dump(-1, ' ', false, Json::error_handler_t::replace).substr(0, 200)));
+    report_error(
+        ProtocolError("signaling message without a string \"type\" field was ignored: " +
+                      message.dump(-1, ' ', false, Json::error_handler_t::replace).substr(0, 200)));
     return;
   }
   const auto& type = message["type"].get_ref<const std::string&>();
@@ -155,8 +163,8 @@ void Signaler::receive(const Json& message) {
 void Signaler::receive_text(std::string_view text) {
   if (text.size() > kMaxMessageBytes) {
     report_error(ProtocolError("signaling message of " + std::to_string(text.size()) +
-                               " bytes refused; the limit is " +
-                               std::to_string(kMaxMessageBytes) + " bytes"));
+                               " bytes refused; the limit is " + std::to_string(kMaxMessageBytes) +
+                               " bytes"));
     return;
   }
   auto parsed = detail::parse_untrusted_json(text, kMaxMessageDepth);

@@ -68,10 +68,21 @@ struct Recorder : std::enable_shared_from_this<Recorder> {
 };
 
 // Every event name either side of the protocol may send, ours included.
-const std::vector<std::string> kAllEvents = {
-    "metadata", "__transaction-ready", "pause", "resume", "buffer-full", "pull", "abort",
-    "cancel",   "__transfer",          "__digest", "__ack", "__verified", "__integrity-failed",
-    "__close",  "__features"};
+const std::vector<std::string> kAllEvents = {"metadata",
+                                             "__transaction-ready",
+                                             "pause",
+                                             "resume",
+                                             "buffer-full",
+                                             "pull",
+                                             "abort",
+                                             "cancel",
+                                             "__transfer",
+                                             "__digest",
+                                             "__ack",
+                                             "__verified",
+                                             "__integrity-failed",
+                                             "__close",
+                                             "__features"};
 
 // 15 messages of 200 KiB and a short tail, then close() at once: more than
 // SCTP's queue holds, which a stream reset would drop.
@@ -167,8 +178,7 @@ TEST(OriginalProtocol, ReaderCancelMakesTheWriterCloseTheSocket) {
     try {
       auto chunk = test_bytes(1'000'000);
       for (int i = 0; i < 50; ++i) writable->write(chunk);
-    } catch (const TransferError&) {
-    }
+    } catch (const TransferError&) {}
   });
   ASSERT_TRUE(wait_until([&] { return seen->byte_count() > 0; }));
   socket->write_event("cancel", "not wanted");
@@ -302,6 +312,22 @@ TEST(OriginalProtocol, WaitingChannelsDoNotCrowdOutOneThatIsAskedFor) {
   EXPECT_TRUE(wait_until([&] {
     std::lock_guard lock(at_y->mutex);
     return at_y->data.size() == 1;
+  }));
+  // And one the peer opens first, asked for here only once it waits (as a
+  // browser that flooded, then called socket()): it makes room for itself.
+  int before = refused->load();
+  auto late_at_b = pair.b->socket("asked-late");
+  ASSERT_TRUE(wait_until([&] { return refused->load() > before; }, 10s));
+  auto late_at_a = pair.a->socket("asked-late");
+  ASSERT_EQ(late_at_a.wait_for(10s), std::future_status::ready);
+  ASSERT_EQ(late_at_b.wait_for(10s), std::future_status::ready);
+  auto late_a = late_at_a.get();
+  auto at_late_a = std::make_shared<Recorder>();
+  at_late_a->attach(*late_a, {});
+  late_at_b.get()->write("after the flood");
+  EXPECT_TRUE(wait_until([&] {
+    std::lock_guard lock(at_late_a->mutex);
+    return at_late_a->data.size() == 1;
   }));
 }
 

@@ -43,8 +43,7 @@ class EngineCore : public std::enable_shared_from_this<EngineCore> {
   void close();
   void restart_ice();
   void update_options(EngineOptions options);
-  void request_socket(std::optional<std::string> label, SocketHandler on_open,
-                      FailHandler on_fail);
+  void request_socket(std::optional<std::string> label, SocketHandler on_open, FailHandler on_fail);
   // The peer's unnegotiated channels whose label starts with `prefix`.
   void set_incoming_handler(const std::string& prefix, ChannelHandler handler);
   void on_state_change(Engine::StateHandler handler);
@@ -133,6 +132,8 @@ class EngineCore : public std::enable_shared_from_this<EngineCore> {
   void fulfil(std::uint64_t request_id, std::shared_ptr<SocketCore> core);
   void on_data_channel(std::uint64_t generation, std::shared_ptr<DataChannel> channel);
   void claim_unclaimed(const std::string& label);
+  // Closes the channels that waited longest until one more may wait.
+  void make_room_for_waiting_channel();
   // Whether this side may create a channel now (see socket_requests.cpp).
   bool may_create_channels() const;
   void watch_channel_opens(std::uint64_t request_id, std::weak_ptr<SocketCore> core);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -28,6 +29,9 @@ struct Session {
   std::unique_ptr<PerfectNegotiation> negotiation;
   // Negotiated channels the peer opened that no socket() call took yet.
   std::map<std::string, std::shared_ptr<SocketCore>> unclaimed;
+  // Their labels in order of arrival (may name some already gone): when too
+  // many wait, the one that waited longest makes room for the newest.
+  std::deque<std::string> unclaimed_order;
   // Every socket core living on this connection, to close with it. Held
   // strongly: like a browser's channel, a socket lives until it is closed,
   // whether or not the user keeps its handle (a handler may be all it has).

@@ -101,7 +101,7 @@ void EngineCore::add_request(SocketRequest request) {
   }
   request.id = next_request_id_++;
   RTCENGINE_LOG(verbose, "engine " << this << ": socket request " << request.id << " for "
-                                    << request.label.value_or("(unnegotiated)"));
+                                   << request.label.value_or("(unnegotiated)"));
   requests_.push_back(std::move(request));
   serve_requests();
 }
@@ -158,10 +158,9 @@ void EngineCore::serve(SocketRequest& request) {
   }
   if (!request.internal && !may_create_channels()) return;  // served when stable
 
-  std::string label = request.label
-                          ? *request.label
-                          : request.unnegotiated_prefix + "_" +
-                                std::to_string(unnegotiated_counter_++);
+  std::string label =
+      request.label ? *request.label
+                    : request.unnegotiated_prefix + "_" + std::to_string(unnegotiated_counter_++);
   std::shared_ptr<DataChannel> channel;
   try {
     channel = session_->connection->create_data_channel(label);
@@ -191,7 +190,8 @@ void EngineCore::serve(SocketRequest& request) {
   watch_channel_opens(id, core);
 }
 
-void EngineCore::on_channel_lost(std::uint64_t request_id, const std::shared_ptr<SocketCore>& core) {
+void EngineCore::on_channel_lost(std::uint64_t request_id,
+                                 const std::shared_ptr<SocketCore>& core) {
   // end_session() clears in_flight first: then the request simply waits for
   // the next connection. Otherwise the peer refused or dropped the channel.
   auto request = std::find_if(requests_.begin(), requests_.end(), [&](const SocketRequest& r) {
@@ -213,16 +213,17 @@ void EngineCore::on_channel_lost(std::uint64_t request_id, const std::shared_ptr
   if (failed.on_fail) failed.on_fail(std::make_exception_ptr(Error(reason)));
 }
 
-void EngineCore::watch_channel_opens(std::uint64_t request_id, std::weak_ptr<SocketCore> weak_core) {
+void EngineCore::watch_channel_opens(std::uint64_t request_id,
+                                     std::weak_ptr<SocketCore> weak_core) {
   std::weak_ptr<EngineCore> weak = weak_from_this();
   loop_.post_after(kChannelOpenLimit, [weak, request_id, weak_core = std::move(weak_core)] {
     auto self = weak.lock();
     auto core = weak_core.lock();
     if (!self || !core || self->closing_ || core->is_closed()) return;
-    bool waiting = std::any_of(self->requests_.begin(), self->requests_.end(),
-                               [&](const SocketRequest& r) {
-                                 return r.id == request_id && r.in_flight == core;
-                               });
+    bool waiting =
+        std::any_of(self->requests_.begin(), self->requests_.end(), [&](const SocketRequest& r) {
+          return r.id == request_id && r.in_flight == core;
+        });
     if (!waiting || core->channel_is_open()) return;
     if (self->state() != ConnectionState::connected) {
       self->watch_channel_opens(request_id, core);  // judged once the path is up
@@ -254,7 +255,7 @@ void EngineCore::fulfil(std::uint64_t request_id, std::shared_ptr<SocketCore> co
     auto request = std::move(*it);
     requests_.erase(it);
     RTCENGINE_LOG(verbose, "engine " << this << ": socket " << core->label() << " is open (id "
-                                      << core->channel_id() << ")");
+                                     << core->channel_id() << ")");
     if (request.label && !request.internal) open_labels_[*request.label] = core;
     if (request.internal) {
       std::weak_ptr<EngineCore> weak = weak_from_this();
@@ -277,15 +278,15 @@ void EngineCore::fulfil(std::uint64_t request_id, std::shared_ptr<SocketCore> co
 void EngineCore::on_data_channel(std::uint64_t, std::shared_ptr<DataChannel> channel) {
   std::string label = channel->label();
   RTCENGINE_LOG(verbose, "engine " << this << ": the peer opened channel " << label << " (id "
-                                    << channel->id() << ")");
+                                   << channel->id() << ")");
   if (closing_) {
     // Arrived after close() swept the sockets: nobody will take it now.
     channel->close();
     return;
   }
   // Unnegotiated: the label only says what kind of channel it is.
-  for (const std::string& prefix : {std::string(kUnnegotiatedSocketPrefix),
-                                   std::string(kUnnegotiatedTransactionPrefix)}) {
+  for (const std::string& prefix :
+       {std::string(kUnnegotiatedSocketPrefix), std::string(kUnnegotiatedTransactionPrefix)}) {
     if (!starts_with(label, prefix)) continue;
     ++unnegotiated_counter_;  // as rtc-engine does, so both sides' labels spread
     auto core = make_core(std::move(channel), SocketCore::Side::receiver);
@@ -301,18 +302,12 @@ void EngineCore::on_data_channel(std::uint64_t, std::shared_ptr<DataChannel> cha
     }
     return;
   }
-  // Negotiated: kept until the matching socket() call takes it.
-  // One that a socket() call already waits for is taken at once, whatever else waits.
+  // Negotiated: kept until the matching socket() call takes it. When too
+  // many wait, the one that waited longest is closed: a socket() call made
+  // now (or one already waiting) still finds the newest.
   bool wanted = std::any_of(requests_.begin(), requests_.end(),
                             [&](const SocketRequest& r) { return r.label == label; });
-  if (!wanted && session_->unclaimed.size() >= kMaxWaitingChannels &&
-      !session_->unclaimed.count(label)) {
-    report_error(ProtocolError("closed the peer's channel \"" + label.substr(0, 100) + "\": " +
-                               std::to_string(kMaxWaitingChannels) +
-                               " of its channels already wait for a socket() call"));
-    channel->close();
-    return;
-  }
+  if (!wanted && !session_->unclaimed.count(label)) make_room_for_waiting_channel();
   auto core = make_core(std::move(channel), SocketCore::Side::receiver);
   std::weak_ptr<EngineCore> weak = weak_from_this();
   std::weak_ptr<SocketCore> weak_core = core;
@@ -330,7 +325,27 @@ void EngineCore::on_data_channel(std::uint64_t, std::shared_ptr<DataChannel> cha
     old->second->abort("replaced by a newer channel with the same label");
   }
   session_->unclaimed[label] = core;
+  session_->unclaimed_order.push_back(label);
   claim_unclaimed(label);
+}
+
+void EngineCore::make_room_for_waiting_channel() {
+  auto& order = session_->unclaimed_order;
+  auto& waiting = session_->unclaimed;
+  if (order.size() > 2 * kMaxWaitingChannels) {  // drop labels no longer waiting
+    std::erase_if(order, [&](const std::string& label) { return !waiting.count(label); });
+  }
+  while (waiting.size() >= kMaxWaitingChannels && !order.empty()) {
+    auto oldest = waiting.find(order.front());
+    order.pop_front();
+    if (oldest == waiting.end()) continue;
+    report_error(ProtocolError("closed the peer's channel \"" + oldest->first.substr(0, 100) +
+                               "\": " + std::to_string(kMaxWaitingChannels) +
+                               " of its channels wait for a socket() call, and it waited longest"));
+    auto core = oldest->second;
+    waiting.erase(oldest);
+    core->abort("too many of the peer's channels wait for a socket() call");
+  }
 }
 
 void EngineCore::keep_incoming(const std::string& prefix, std::shared_ptr<SocketCore> core) {
@@ -342,8 +357,8 @@ void EngineCore::keep_incoming(const std::string& prefix, std::shared_ptr<Socket
 bool EngineCore::admit_waiting(SocketCore& core, std::size_t already_waiting) {
   if (already_waiting < kMaxWaitingChannels) return true;
   // A peer flooding us with channels nobody asked for.
-  report_error(ProtocolError("closed the peer's channel \"" + core.label() + "\": " +
-                             std::to_string(kMaxWaitingChannels) +
+  report_error(ProtocolError("closed the peer's channel \"" + core.label() +
+                             "\": " + std::to_string(kMaxWaitingChannels) +
                              " of its channels already wait to be taken"));
   core.abort("too many channels waiting");
   return false;

@@ -7,16 +7,21 @@ namespace rtcengine::detail {
 FilteredNetworkManager::FilteredNetworkManager(rtc::NetworkManager& shared,
                                                std::vector<std::string> interfaces,
                                                bool allow_loopback)
-    : shared_(shared), interfaces_(std::move(interfaces)), allow_loopback_(allow_loopback) {
-  shared_.SignalNetworksChanged.connect(this, &FilteredNetworkManager::forward_networks_changed);
-  shared_.SignalError.connect(this, &FilteredNetworkManager::forward_error);
-}
+    : shared_(shared), interfaces_(std::move(interfaces)), allow_loopback_(allow_loopback) {}
 
 FilteredNetworkManager::~FilteredNetworkManager() {
   if (updating_) shared_.StopUpdating();
 }
 
 void FilteredNetworkManager::StartUpdating() {
+  // Connected here, on the network thread that emits these signals: sigslot
+  // is single-threaded, and the constructor runs on the signaling thread
+  // while other connections' updates are emitted (ThreadSanitizer found it).
+  if (!connected_) {
+    connected_ = true;
+    shared_.SignalNetworksChanged.connect(this, &FilteredNetworkManager::forward_networks_changed);
+    shared_.SignalError.connect(this, &FilteredNetworkManager::forward_error);
+  }
   updating_ = true;
   shared_.StartUpdating();
 }

@@ -33,6 +33,7 @@ class FilteredNetworkManager final : public rtc::NetworkManager, public sigslot:
   std::vector<std::string> interfaces_;
   bool allow_loopback_;
   bool updating_ = false;
+  bool connected_ = false;  // to the shared manager's signals (network thread)
 };
 
 }  // namespace rtcengine::detail

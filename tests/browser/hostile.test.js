@@ -4,7 +4,7 @@
 // whose limits are raised so that all of it reaches the C++ peer). The C++
 // peer's peak memory (VmHWM) must stay under a bound, and other sockets,
 // old and new, must keep working.
-//   RTCENGINE_BROWSER_JUNK_MB      junk signaling to send (default 300; acceptance: 1024)
+//   RTCENGINE_BROWSER_JUNK_MB      junk signaling to send (default 100; acceptance: 1024)
 //   RTCENGINE_BROWSER_CHANNELS     channels to open (default 10000)
 //   RTCENGINE_BROWSER_RSS_BOUND_MB peak RSS allowed for the C++ peer (default 256)
 import { it, before, after } from 'node:test'
@@ -13,7 +13,7 @@ import { conformance } from './lib/suite.js'
 import { envNumber } from './lib/env.js'
 import { MiB } from './lib/expected.js'
 
-const JUNK_BYTES = envNumber('RTCENGINE_BROWSER_JUNK_MB', 300) * MiB
+const JUNK_BYTES = envNumber('RTCENGINE_BROWSER_JUNK_MB', 100) * MiB
 const CHANNELS = envNumber('RTCENGINE_BROWSER_CHANNELS', 10000)
 const RSS_BOUND_KB = envNumber('RTCENGINE_BROWSER_RSS_BOUND_MB', 256) * 1024
 const JUNK_MESSAGE = 60000

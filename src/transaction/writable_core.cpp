@@ -80,27 +80,25 @@ void WritableCore::start() {
   socket_->on_event(kResumeEvent, set_flag(&WritableCore::paused_there_, false));
   socket_->on_event(kBufferFullEvent, set_flag(&WritableCore::reader_full_, true));
   socket_->on_event(kPullEvent, set_flag(&WritableCore::reader_full_, false));
-  // The reader stopped: the writer closes the socket, as rtc-engine's does.
-  socket_->on_event(kCancelEvent, with_self([](WritableCore& self, const Json& payload) {
-                      {
-                        std::unique_lock lock(self.mutex_);
-                        self.error_is_stop_ = true;
-                        self.fail("the receiver cancelled the transfer: " +
-                                      reason_of(payload, "no reason given"),
-                                  lock);
-                      }
-                      self.socket_->close();
-                    }));
-  socket_->on_event(kIntegrityFailedEvent, with_self([](WritableCore& self, const Json& payload) {
-                      {
-                        std::unique_lock lock(self.mutex_);
-                        self.error_is_integrity_ = true;
-                        self.fail("the receiver found the data corrupt: " +
-                                      reason_of(payload, "digest mismatch"),
-                                  lock);
-                      }
-                      self.socket_->close();
-                    }));
+  // The reader stopped (cancel) or refused the data: the writer fails with
+  // its reason and closes the socket, as rtc-engine's does.
+  auto fail_and_close = [with_self](bool WritableCore::*kind, const char* what,
+                                    const char* fallback) {
+    return with_self([kind, what, fallback](WritableCore& self, const Json& payload) {
+      {
+        std::unique_lock lock(self.mutex_);
+        self.*kind = true;
+        self.fail(std::string(what) + reason_of(payload, fallback), lock);
+      }
+      self.socket_->close();
+    });
+  };
+  socket_->on_event(kCancelEvent,
+                    fail_and_close(&WritableCore::error_is_stop_,
+                                   "the receiver cancelled the transfer: ", "no reason given"));
+  socket_->on_event(kIntegrityFailedEvent,
+                    fail_and_close(&WritableCore::error_is_integrity_,
+                                   "the receiver found the data corrupt: ", "digest mismatch"));
   socket_->on_event(kAckEvent, with_self([](WritableCore& self, const Json& payload) {
                       if (!payload.is_object() || !payload.contains("bytes") ||
                           !payload["bytes"].is_number_unsigned()) {

@@ -2,28 +2,13 @@
 
 #include "rtcengine/errors.hpp"
 #include "socket/socket_core.hpp"
+#include "transaction/sent_input.hpp"
 #include "transaction/transfer_events.hpp"
 #include "util/log.hpp"
 #include "util/untrusted_json.hpp"
 
 namespace rtcengine::detail {
 namespace {
-
-std::optional<std::uint64_t> size_of(const Json& metadata) {
-  if (!metadata.is_object() || !metadata.contains("size")) return std::nullopt;
-  const auto& size = metadata["size"];
-  if (size.is_number_unsigned()) return size.get<std::uint64_t>();
-  if (size.is_number_integer() && size.get<std::int64_t>() >= 0) {
-    return static_cast<std::uint64_t>(size.get<std::int64_t>());
-  }
-  return std::nullopt;
-}
-
-std::string reason_of(const Json& payload, const char* fallback) {
-  if (payload.is_string()) return payload.get<std::string>();
-  if (payload.is_null()) return fallback;
-  return payload.dump();
-}
 
 std::string bytes_of(std::uint64_t done, std::optional<std::uint64_t> total) {
   return std::to_string(done) + (total ? " of " + std::to_string(*total) : std::string()) +
@@ -38,7 +23,8 @@ ReadableCore::ReadableCore(SocketPtr socket, Json metadata, const Json& transfer
       loop_(socket_->core().loop()),
       metadata_(std::move(metadata)),
       options_(options),
-      size_(size_of(metadata_)) {
+      size_(announced_size(metadata_)),
+      status_(loop_, size_, options_.progress_interval) {
   if (transfer.is_object()) {
     writer_has_extension_ = true;
     writer_sends_digest_ = transfer.value("digest", Json()) == "sha256";
@@ -47,10 +33,10 @@ ReadableCore::ReadableCore(SocketPtr socket, Json metadata, const Json& transfer
       transfer_id_ = id->get<std::string>();
     }
   }
-  meter_.set_total(size_);
 }
 
 void ReadableCore::start() {
+  status_.bind(std::shared_ptr<TransferStatus>(shared_from_this(), &status_));
   std::weak_ptr<ReadableCore> weak = weak_from_this();
   auto with_self = [weak](auto action) {
     return [weak, action](const Json& payload) {
@@ -63,16 +49,14 @@ void ReadableCore::start() {
   socket_->on_event(kDigestEvent, with_self([](ReadableCore& self, const Json& payload) {
                       self.on_digest(payload);
                     }));
-  socket_->on_event(kPauseEvent, with_self([](ReadableCore& self, const Json&) {
-                      std::lock_guard lock(self.mutex_);
-                      self.paused_there_ = true;
-                      self.update_running();
-                    }));
-  socket_->on_event(kResumeEvent, with_self([](ReadableCore& self, const Json&) {
-                      std::lock_guard lock(self.mutex_);
-                      self.paused_there_ = false;
-                      self.update_running();
-                    }));
+  auto hold_there = [with_self](bool on) {
+    return with_self([on](ReadableCore& self, const Json&) {
+      std::lock_guard lock(self.status_.mutex());
+      self.status_.hold(TransferStatus::Hold::there, on);
+    });
+  };
+  socket_->on_event(kPauseEvent, hold_there(true));
+  socket_->on_event(kResumeEvent, hold_there(false));
   socket_->on_event(kAbortEvent, with_self([](ReadableCore& self, const Json& payload) {
                       self.stop_pending_ = true;
                       self.fail_here("the sender stopped the transfer: " +
@@ -85,10 +69,12 @@ void ReadableCore::start() {
 }
 
 bool ReadableCore::claim_sink() {
-  std::lock_guard lock(mutex_);
-  if (sink_chosen_) throw UsageError("a Readable delivers to one sink; one was chosen already");
-  sink_chosen_ = true;
-  return state_ != TransferState::failed;
+  std::lock_guard lock(status_.mutex());
+  if (status_.started()) {
+    throw UsageError("a Readable delivers to one sink; one was chosen already");
+  }
+  status_.set_started(true);
+  return status_.current() != TransferState::failed;
 }
 
 void ReadableCore::on_data(ChunkHandler handler) {
@@ -111,16 +97,17 @@ void ReadableCore::pipe_to(std::ostream& out) {
 
 void ReadableCore::save_to(SaveTarget target, SaveOptions options) {
   if (!claim_sink()) {
-    std::lock_guard lock(mutex_);
-    throw TransferError(error_);  // as save_to() documents for a file it cannot write
+    std::lock_guard lock(status_.mutex());
+    // As save_to() documents for a file it cannot write.
+    throw TransferError(status_.failure_reason());
   }
   std::shared_ptr<PartialFile> file;
   try {
     file = std::make_shared<PartialFile>(
         std::move(target), options.keep_partial ? transfer_id_ : "", size_, options.overwrite);
   } catch (...) {
-    std::lock_guard lock(mutex_);
-    sink_chosen_ = false;
+    std::lock_guard lock(status_.mutex());
+    status_.set_started(false);
     throw;
   }
   auto self = shared_from_this();
@@ -138,11 +125,11 @@ void ReadableCore::choose_sink(Sink sink, std::uint64_t offset) {
   received_ = offset;
   last_ack_ = offset;
   {
-    std::lock_guard lock(mutex_);
-    if (state_ == TransferState::failed) return;
-    meter_.set_resumed_from(offset);
-    meter_.record(offset);
-    update_running();
+    std::lock_guard lock(status_.mutex());
+    if (status_.current() == TransferState::failed) return;
+    status_.meter().set_resumed_from(offset);
+    status_.meter().record(offset);
+    status_.update_running();
   }
   if (offset > 0) {
     RTCENGINE_LOG(info, "transaction " << socket_->label() << ": resuming at " << offset);
@@ -155,12 +142,12 @@ void ReadableCore::choose_sink(Sink sink, std::uint64_t offset) {
     fail_here(std::string("could not answer the sender: ") + error.what(), nullptr);
     return;
   }
-  schedule_progress();
+  status_.schedule_progress();
   maybe_finish();  // an empty transfer is complete at once
 }
 
 void ReadableCore::on_chunk(const Message& message) {
-  if (finished_ || state() == TransferState::failed) return;
+  if (finished_ || status_.state() == TransferState::failed) return;
   if (!message.is_binary()) {
     RTCENGINE_LOG(warning, "transaction " << socket_->label() << ": ignored a text frame");
     return;
@@ -190,7 +177,7 @@ void ReadableCore::on_chunk(const Message& message) {
       case Sink::queue: {
         bool full;
         {
-          std::lock_guard lock(mutex_);
+          std::lock_guard lock(status_.mutex());
           if (queued_bytes_ + bytes.size() > kReaderQueueHardLimit) {
             throw ProtocolError(
                 "the writer kept sending after this side said its queue was full (" +
@@ -200,10 +187,10 @@ void ReadableCore::on_chunk(const Message& message) {
           queue_.push_back(bytes);
           full = queued_bytes_ > kReaderQueueLimit;
         }
-        changed_.notify_all();
+        status_.changed().notify_all();
         if (full && !told_full_) {
           told_full_ = true;
-          tell(kBufferFullEvent);
+          tell(*socket_, kBufferFullEvent);
         }
         break;
       }
@@ -215,12 +202,12 @@ void ReadableCore::on_chunk(const Message& message) {
   }
   received_ += bytes.size();
   {
-    std::lock_guard lock(mutex_);
-    meter_.record(received_);
+    std::lock_guard lock(status_.mutex());
+    status_.meter().record(received_);
   }
   if (writer_has_extension_ && received_ - last_ack_ >= kAckEvery) {
     last_ack_ = received_;
-    tell(kAckEvent, {{"bytes", received_}});
+    tell(*socket_, kAckEvent, {{"bytes", received_}});
   }
   maybe_finish();
 }
@@ -272,19 +259,19 @@ void ReadableCore::finish() {
     return;
   }
   {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(status_.mutex());
     queue_ended_ = true;
-    meter_.record(received_);
-    set_state(TransferState::done);
+    status_.meter().record(received_);
+    status_.set_state(TransferState::done);
   }
-  changed_.notify_all();
-  if (writer_has_extension_) tell(kVerifiedEvent, {{"bytes", received_}});
+  status_.changed().notify_all();
+  if (writer_has_extension_) tell(*socket_, kVerifiedEvent, {{"bytes", received_}});
   socket_->close();
-  report_progress();
+  status_.report_progress();
 }
 
 void ReadableCore::on_socket_closed() {
-  if (finished_ || state() == TransferState::failed) return;
+  if (finished_ || status_.state() == TransferState::failed) return;
   // Without a size, the writer's close is the end of the data; our writer
   // sends its digest first, so a missing digest means it went away early.
   if (!size_ && sink_ != Sink::none && (!writer_sends_digest_ || expected_digest_)) {
@@ -299,16 +286,18 @@ void ReadableCore::on_socket_closed() {
 void ReadableCore::fail_here(const std::string& reason, const char* tell_event, bool integrity,
                              const std::string* told) {
   {
-    std::lock_guard lock(mutex_);
-    if (state_ == TransferState::failed || state_ == TransferState::done) return;
-    error_ = reason;
-    error_is_integrity_ = integrity;
+    using Failure = TransferStatus::Failure;
+    std::lock_guard lock(status_.mutex());
     // Cancelling is final on both sides: the writer takes it as a stop.
-    error_is_stop_ = stop_pending_ || (tell_event && std::string_view(tell_event) == kCancelEvent);
+    bool stop = stop_pending_ || (tell_event && std::string_view(tell_event) == kCancelEvent);
+    if (!status_.fail(reason, integrity ? Failure::integrity
+                              : stop    ? Failure::stop
+                                        : Failure::error)) {
+      return;
+    }
     queue_ended_ = true;
-    set_state(TransferState::failed);
   }
-  changed_.notify_all();
+  status_.changed().notify_all();
   RTCENGINE_LOG(info, "transaction " << socket_->label() << " failed: " << reason);
   if (file_) {
     // A corrupt file is never kept; an interrupted one may be resumed.
@@ -320,73 +309,25 @@ void ReadableCore::fail_here(const std::string& reason, const char* tell_event, 
   }
   // `__integrity-failed` only to a writer that knows it; others get `cancel`.
   if (tell_event == kIntegrityFailedEvent && !writer_has_extension_) tell_event = kCancelEvent;
-  if (tell_event) tell(tell_event, told ? *told : reason);
+  if (tell_event) tell(*socket_, tell_event, told ? *told : reason);
   socket_->close();
-}
-
-bool ReadableCore::tell(const char* event, const Json& payload) {
-  try {
-    socket_->write_event(event, payload);
-    return true;
-  } catch (const Error& error) {
-    // Closed or full: the writer learns the outcome from the socket.
-    RTCENGINE_LOG(verbose, "transaction " << socket_->label() << ": " << event
-                                          << " not sent: " << error.what());
-    return false;
-  }
-}
-
-void ReadableCore::set_state(TransferState state) {
-  if (state_ == state) return;
-  state_ = state;
-  meter_.set_running(state == TransferState::running);
-  changed_.notify_all();
-  std::weak_ptr<ReadableCore> weak = weak_from_this();
-  loop_.post([weak, state] {
-    auto self = weak.lock();
-    if (!self) return;
-    TransferStateHandler handler;
-    {
-      std::lock_guard lock(self->mutex_);
-      handler = self->state_handler_;
-    }
-    if (handler) handler(state);
-    if (state == TransferState::done || state == TransferState::failed) {
-      // Nothing follows the end: drop the handlers and any cycles through them.
-      std::lock_guard lock(self->mutex_);
-      self->state_handler_ = nullptr;
-      self->progress_handler_ = nullptr;
-    }
-  });
-}
-
-void ReadableCore::update_running() {
-  if (state_ == TransferState::done || state_ == TransferState::failed || !sink_chosen_) return;
-  set_state(paused_here_ || paused_there_ ? TransferState::paused : TransferState::running);
-}
-
-void ReadableCore::throw_if_failed() const {
-  if (state_ != TransferState::failed) return;
-  if (error_is_integrity_) throw IntegrityError(error_);
-  if (error_is_stop_) throw TransferStoppedError(error_);
-  throw TransferError(error_);
 }
 
 std::optional<Bytes> ReadableCore::read(std::chrono::milliseconds timeout) {
   if (loop_.is_current()) throw UsageError("Readable::read() inside a handler would deadlock");
   {
-    std::lock_guard lock(mutex_);
-    if (!sink_chosen_) {
-      sink_chosen_ = true;
+    std::lock_guard lock(status_.mutex());
+    if (!status_.started()) {
+      status_.set_started(true);
       auto self = shared_from_this();
       loop_.post([self] { self->choose_sink(Sink::queue, 0); });
-    } else if (state_ != TransferState::failed && queue_.empty() && queue_ended_) {
+    } else if (status_.current() != TransferState::failed && queue_.empty() && queue_ended_) {
       return std::nullopt;
     }
   }
-  std::unique_lock lock(mutex_);
-  if (!changed_.wait_for(lock, timeout, [&] {
-        return !queue_.empty() || queue_ended_ || state_ == TransferState::failed;
+  std::unique_lock lock(status_.mutex());
+  if (!status_.changed().wait_for(lock, timeout, [&] {
+        return !queue_.empty() || queue_ended_ || status_.current() == TransferState::failed;
       })) {
     throw TimeoutError("no data arrived within the timeout");
   }
@@ -399,43 +340,21 @@ std::optional<Bytes> ReadableCore::read(std::chrono::milliseconds timeout) {
       loop_.post([self] {
         if (!self->told_full_) return;
         self->told_full_ = false;
-        self->tell(kPullEvent);
+        tell(*self->socket_, kPullEvent);
       });
     }
     return chunk;
   }
-  throw_if_failed();
+  status_.throw_if_failed();
   return std::nullopt;
 }
 
-bool ReadableCore::wait(std::chrono::milliseconds timeout) {
-  if (loop_.is_current()) throw UsageError("Readable::wait() inside a handler would deadlock");
-  std::unique_lock lock(mutex_);
-  changed_.wait_for(lock, timeout, [&] {
-    return state_ == TransferState::done || state_ == TransferState::failed;
-  });
-  throw_if_failed();
-  return state_ == TransferState::done;
-}
-
 void ReadableCore::pause() {
-  {
-    std::lock_guard lock(mutex_);
-    if (paused_here_ || state_ == TransferState::done || state_ == TransferState::failed) return;
-    paused_here_ = true;
-    update_running();
-  }
-  tell(kPauseEvent);
+  if (status_.pause_here(true)) tell(*socket_, kPauseEvent);
 }
 
 void ReadableCore::resume() {
-  {
-    std::lock_guard lock(mutex_);
-    if (!paused_here_ || state_ == TransferState::done || state_ == TransferState::failed) return;
-    paused_here_ = false;
-    update_running();
-  }
-  tell(kResumeEvent);
+  if (status_.pause_here(false)) tell(*socket_, kResumeEvent);
 }
 
 void ReadableCore::stop(const std::string& reason) {
@@ -443,59 +362,6 @@ void ReadableCore::stop(const std::string& reason) {
   loop_.run_and_wait([self, reason] {
     self->stop_pending_ = true;
     self->fail_here("stopped here: " + reason, kCancelEvent, false, &reason);
-  });
-}
-
-std::exception_ptr ReadableCore::error() const {
-  std::lock_guard lock(mutex_);
-  try {
-    throw_if_failed();
-  } catch (...) {
-    return std::current_exception();
-  }
-  return nullptr;
-}
-
-TransferState ReadableCore::state() const {
-  std::lock_guard lock(mutex_);
-  return state_;
-}
-
-TransferProgress ReadableCore::progress() const {
-  std::lock_guard lock(mutex_);
-  return meter_.snapshot();
-}
-
-void ReadableCore::on_progress(ProgressHandler handler) {
-  std::lock_guard lock(mutex_);
-  progress_handler_ = std::move(handler);
-}
-
-void ReadableCore::on_state_change(TransferStateHandler handler) {
-  std::lock_guard lock(mutex_);
-  state_handler_ = std::move(handler);
-}
-
-void ReadableCore::report_progress() {
-  ProgressHandler handler;
-  TransferProgress progress;
-  {
-    std::lock_guard lock(mutex_);
-    handler = progress_handler_;
-    progress = meter_.snapshot();
-  }
-  if (handler) handler(progress);
-}
-
-void ReadableCore::schedule_progress() {
-  std::weak_ptr<ReadableCore> weak = weak_from_this();
-  loop_.post_after(options_.progress_interval, [weak] {
-    auto self = weak.lock();
-    if (!self) return;
-    auto state = self->state();
-    if (state == TransferState::done || state == TransferState::failed) return;
-    self->report_progress();
-    self->schedule_progress();
   });
 }
 

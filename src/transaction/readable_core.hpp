@@ -4,11 +4,9 @@
 // set, confirms what it wrote, and verifies the digest at the end.
 #pragma once
 
-#include <condition_variable>
 #include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <ostream>
 #include <span>
@@ -17,8 +15,8 @@
 #include "rtcengine/socket.hpp"
 #include "rtcengine/transaction.hpp"
 #include "transaction/partial_file.hpp"
-#include "transaction/progress_meter.hpp"
 #include "transaction/sha256.hpp"
+#include "transaction/transfer_status.hpp"
 
 namespace rtcengine::detail {
 
@@ -42,16 +40,13 @@ class ReadableCore : public std::enable_shared_from_this<ReadableCore> {
   void save_to(SaveTarget target, SaveOptions options);
   std::optional<Bytes> read(std::chrono::milliseconds timeout);
 
-  bool wait(std::chrono::milliseconds timeout);
   void pause();
   void resume();
   void stop(const std::string& reason);
 
-  TransferState state() const;
-  std::exception_ptr error() const;
-  TransferProgress progress() const;
-  void on_progress(ProgressHandler handler);
-  void on_state_change(TransferStateHandler handler);
+  // State, error, progress, their handlers and wait().
+  TransferStatus& status() { return status_; }
+  const TransferStatus& status() const { return status_; }
 
  private:
   enum class Sink { none, callback, stream, file, queue };
@@ -71,14 +66,6 @@ class ReadableCore : public std::enable_shared_from_this<ReadableCore> {
   // Fails, tells the writer `tell_event` (with `told`, or `reason`), closes.
   void fail_here(const std::string& reason, const char* tell_event, bool integrity = false,
                  const std::string* told = nullptr);
-  void schedule_progress();
-  void report_progress();
-  // Sends a control event; false when the socket could not take it.
-  bool tell(const char* event, const Json& payload = nullptr);
-  // Needs mutex_.
-  void set_state(TransferState state);
-  void update_running();
-  void throw_if_failed() const;
 
   SocketPtr socket_;
   EventLoop& loop_;
@@ -103,21 +90,11 @@ class ReadableCore : public std::enable_shared_from_this<ReadableCore> {
   bool told_full_ = false;
   bool stop_pending_ = false;  // the failure about to be recorded is a stop
 
-  mutable std::mutex mutex_;
-  std::condition_variable changed_;
-  TransferState state_ = TransferState::waiting;
-  bool sink_chosen_ = false;
-  std::string error_;
-  bool error_is_integrity_ = false;
-  bool error_is_stop_ = false;  // stopped on purpose by either side
-  bool paused_here_ = false;
-  bool paused_there_ = false;
+  // Guarded by status_.mutex(), as status_ is.
+  TransferStatus status_;
   std::deque<Bytes> queue_;  // Sink::queue
   std::size_t queued_bytes_ = 0;
   bool queue_ended_ = false;
-  ProgressMeter meter_;
-  ProgressHandler progress_handler_;
-  TransferStateHandler state_handler_;
 };
 
 }  // namespace rtcengine::detail

@@ -30,17 +30,21 @@ void Writable::send_file(const std::filesystem::path& path) {
 std::optional<std::uint64_t> Writable::wait_ready(std::chrono::milliseconds timeout) {
   return core_->wait_ready(timeout);
 }
-bool Writable::wait(std::chrono::milliseconds timeout) { return core_->wait(timeout); }
+bool Writable::wait(std::chrono::milliseconds timeout) {
+  return core_->status().wait(timeout, "Writable::wait()");
+}
 void Writable::pause() { core_->pause(); }
 void Writable::resume() { core_->resume(); }
 void Writable::stop(const std::string& reason) { core_->stop(detail::valid_utf8(reason)); }
-TransferState Writable::state() const { return core_->state(); }
-std::exception_ptr Writable::error() const { return core_->error(); }
-TransferProgress Writable::progress() const { return core_->progress(); }
+TransferState Writable::state() const { return core_->status().state(); }
+std::exception_ptr Writable::error() const { return core_->status().error(); }
+TransferProgress Writable::progress() const { return core_->status().progress(); }
 std::uint64_t Writable::bytes_sent() const { return core_->bytes_sent(); }
-void Writable::on_progress(ProgressHandler handler) { core_->on_progress(std::move(handler)); }
+void Writable::on_progress(ProgressHandler handler) {
+  core_->status().on_progress(std::move(handler));
+}
 void Writable::on_state_change(TransferStateHandler handler) {
-  core_->on_state_change(std::move(handler));
+  core_->status().on_state_change(std::move(handler));
 }
 
 Readable::Readable(std::shared_ptr<ReadableCore> core) : core_(std::move(core)) {}
@@ -72,16 +76,20 @@ void Readable::save_under(const std::filesystem::path& folder, const std::string
 std::optional<Bytes> Readable::read(std::chrono::milliseconds timeout) {
   return core_->read(timeout);
 }
-bool Readable::wait(std::chrono::milliseconds timeout) { return core_->wait(timeout); }
+bool Readable::wait(std::chrono::milliseconds timeout) {
+  return core_->status().wait(timeout, "Readable::wait()");
+}
 void Readable::pause() { core_->pause(); }
 void Readable::resume() { core_->resume(); }
 void Readable::stop(const std::string& reason) { core_->stop(detail::valid_utf8(reason)); }
-TransferState Readable::state() const { return core_->state(); }
-std::exception_ptr Readable::error() const { return core_->error(); }
-TransferProgress Readable::progress() const { return core_->progress(); }
-void Readable::on_progress(ProgressHandler handler) { core_->on_progress(std::move(handler)); }
+TransferState Readable::state() const { return core_->status().state(); }
+std::exception_ptr Readable::error() const { return core_->status().error(); }
+TransferProgress Readable::progress() const { return core_->status().progress(); }
+void Readable::on_progress(ProgressHandler handler) {
+  core_->status().on_progress(std::move(handler));
+}
 void Readable::on_state_change(TransferStateHandler handler) {
-  core_->on_state_change(std::move(handler));
+  core_->status().on_state_change(std::move(handler));
 }
 
 }  // namespace rtcengine

@@ -1,9 +1,14 @@
-// The events of a transaction on its socket. The first group is
-// rtc-engine's protocol; the `__` group are RTCEngine's extensions, which an
-// rtc-engine peer ignores (and which are never required from it).
+// The events of a transaction on its socket, and how a core sends one. The
+// first group is rtc-engine's protocol; the `__` group are RTCEngine's
+// extensions, which an rtc-engine peer ignores (and which are never
+// required from it).
 #pragma once
 
 #include <cstddef>
+#include <string>
+
+#include "rtcengine/message.hpp"
+#include "rtcengine/socket.hpp"
 
 namespace rtcengine::detail {
 
@@ -35,5 +40,12 @@ inline constexpr std::size_t kReaderQueueLimit = 10 * 1024 * 1024;
 inline constexpr std::size_t kReaderQueueHardLimit = 4 * kReaderQueueLimit;
 // The reader confirms progress at least this often (bytes).
 inline constexpr std::size_t kAckEvery = 1024 * 1024;
+
+// Sends a control event; false when the socket could not take it (closed or
+// full: the peer learns the outcome from the socket).
+bool tell(Socket& socket, const char* event, const Json& payload = nullptr);
+
+// The reason an `abort` or `cancel` carries, as text; `fallback` for none.
+std::string reason_of(const Json& payload, const char* fallback);
 
 }  // namespace rtcengine::detail

@@ -4,22 +4,13 @@
 #include <vector>
 
 #include "socket/socket_core.hpp"
+#include "transaction/sent_input.hpp"
 #include "transaction/transfer_events.hpp"
 #include "util/log.hpp"
 #include "util/untrusted_json.hpp"
 
 namespace rtcengine::detail {
 namespace {
-
-std::optional<std::uint64_t> size_of(const Json& metadata) {
-  if (!metadata.is_object() || !metadata.contains("size")) return std::nullopt;
-  const auto& size = metadata["size"];
-  if (size.is_number_unsigned()) return size.get<std::uint64_t>();
-  if (size.is_number_integer() && size.get<std::int64_t>() >= 0) {
-    return static_cast<std::uint64_t>(size.get<std::int64_t>());
-  }
-  return std::nullopt;
-}
 
 std::string transfer_id(const Json& metadata) {
   Sha256 hasher;
@@ -40,12 +31,6 @@ std::optional<std::uint64_t> corruption_hook() {
 // closing at once could cut the `abort` off); past this the writer closes.
 constexpr auto kReaderCloseGrace = std::chrono::seconds(5);
 
-std::string reason_of(const Json& payload, const char* fallback) {
-  if (payload.is_string()) return payload.get<std::string>();
-  if (payload.is_null()) return fallback;
-  return payload.dump();
-}
-
 }  // namespace
 
 WritableCore::WritableCore(SocketPtr socket, Json metadata, TransferOptions options)
@@ -53,12 +38,16 @@ WritableCore::WritableCore(SocketPtr socket, Json metadata, TransferOptions opti
       loop_(socket_->core().loop()),
       metadata_(std::move(metadata)),
       options_(options),
-      size_(size_of(metadata_)),
-      corrupt_at_(corruption_hook()) {
-  meter_.set_total(size_);
-}
+      size_(announced_size(metadata_)),
+      corrupt_at_(corruption_hook()),
+      status_(loop_, size_, options_.progress_interval, [this]() -> std::optional<std::uint64_t> {
+        // With confirmations, the meter has every confirmed byte.
+        if (peer_acks_) return std::nullopt;
+        return confirmed_bytes();
+      }) {}
 
 void WritableCore::start() {
+  status_.bind(std::shared_ptr<TransferStatus>(shared_from_this(), &status_));
   announces_digest_ = socket_->core().peer_extensions().transfer;
   std::weak_ptr<WritableCore> weak = weak_from_this();
   auto with_self = [weak](auto action) {
@@ -69,73 +58,56 @@ void WritableCore::start() {
   socket_->on_event(kTransactionReadyEvent, with_self([](WritableCore& self, const Json& payload) {
                       self.on_ready(payload);
                     }));
-  auto set_flag = [with_self](bool WritableCore::*flag, bool value) {
-    return with_self([flag, value](WritableCore& self, const Json&) {
-      std::unique_lock lock(self.mutex_);
-      self.*flag = value;
-      self.update_running(lock);
+  using Hold = TransferStatus::Hold;
+  auto set_hold = [with_self](Hold hold, bool on) {
+    return with_self([hold, on](WritableCore& self, const Json&) {
+      std::lock_guard lock(self.status_.mutex());
+      self.status_.hold(hold, on);
     });
   };
-  socket_->on_event(kPauseEvent, set_flag(&WritableCore::paused_there_, true));
-  socket_->on_event(kResumeEvent, set_flag(&WritableCore::paused_there_, false));
-  socket_->on_event(kBufferFullEvent, set_flag(&WritableCore::reader_full_, true));
-  socket_->on_event(kPullEvent, set_flag(&WritableCore::reader_full_, false));
+  socket_->on_event(kPauseEvent, set_hold(Hold::there, true));
+  socket_->on_event(kResumeEvent, set_hold(Hold::there, false));
+  socket_->on_event(kBufferFullEvent, set_hold(Hold::reader_full, true));
+  socket_->on_event(kPullEvent, set_hold(Hold::reader_full, false));
   // The reader stopped (cancel) or refused the data: the writer fails with
   // its reason and closes the socket, as rtc-engine's does.
-  auto fail_and_close = [with_self](bool WritableCore::*kind, const char* what,
-                                    const char* fallback) {
+  using Failure = TransferStatus::Failure;
+  auto fail_and_close = [with_self](Failure kind, const char* what, const char* fallback) {
     return with_self([kind, what, fallback](WritableCore& self, const Json& payload) {
       {
-        std::unique_lock lock(self.mutex_);
-        self.*kind = true;
-        self.fail(std::string(what) + reason_of(payload, fallback), lock);
+        std::lock_guard lock(self.status_.mutex());
+        self.fail(std::string(what) + reason_of(payload, fallback), kind);
       }
       self.socket_->close();
     });
   };
-  socket_->on_event(kCancelEvent,
-                    fail_and_close(&WritableCore::error_is_stop_,
-                                   "the receiver cancelled the transfer: ", "no reason given"));
+  socket_->on_event(
+      kCancelEvent,
+      fail_and_close(Failure::stop, "the receiver cancelled the transfer: ", "no reason given"));
   socket_->on_event(kIntegrityFailedEvent,
-                    fail_and_close(&WritableCore::error_is_integrity_,
+                    fail_and_close(Failure::integrity,
                                    "the receiver found the data corrupt: ", "digest mismatch"));
-  socket_->on_event(kAckEvent, with_self([](WritableCore& self, const Json& payload) {
-                      if (!payload.is_object() || !payload.contains("bytes") ||
-                          !payload["bytes"].is_number_unsigned()) {
-                        return;
-                      }
-                      std::unique_lock lock(self.mutex_);
-                      // The reader cannot have written more than was sent to it.
-                      auto bytes = std::min(payload["bytes"].get<std::uint64_t>(),
-                                            self.offset_ + self.sent_);
-                      self.acked_ = std::max(self.acked_, bytes);
-                      self.meter_.record(self.confirmed_bytes());
-                    }));
-  socket_->on_event(kVerifiedEvent, with_self([](WritableCore& self, const Json&) {
-                      std::unique_lock lock(self.mutex_);
-                      if (self.state_ == TransferState::failed) return;
-                      self.acked_ = self.given_;
-                      self.meter_.record(self.confirmed_bytes());
-                      self.set_state(TransferState::done, lock);
-                      lock.unlock();
-                      self.report_progress();
-                    }));
+  socket_->on_event(
+      kAckEvent, with_self([](WritableCore& self, const Json& payload) { self.on_ack(payload); }));
+  socket_->on_event(kVerifiedEvent,
+                    with_self([](WritableCore& self, const Json&) { self.on_verified(); }));
   // Held by its socket until the socket closes (which drops its handlers):
   // a transfer runs to its end even if nobody keeps its handle.
   socket_->on_close([self = shared_from_this()] { self->on_socket_closed(); });
   if (announces_digest_) {
-    tell(kTransferEvent, {{"digest", "sha256"}, {"resume", true}, {"id", transfer_id(metadata_)}});
+    tell(*socket_, kTransferEvent,
+         {{"digest", "sha256"}, {"resume", true}, {"id", transfer_id(metadata_)}});
   }
-  if (!tell(kMetadataEvent, metadata_)) {
-    std::unique_lock lock(mutex_);
-    fail("the transfer's socket closed before the metadata could be sent", lock);
+  if (!tell(*socket_, kMetadataEvent, metadata_)) {
+    std::lock_guard lock(status_.mutex());
+    fail("the transfer's socket closed before the metadata could be sent");
   }
 }
 
 void WritableCore::on_ready(const Json& payload) {
-  std::unique_lock lock(mutex_);
-  if (ready_) return;
-  ready_ = true;
+  std::unique_lock lock(status_.mutex());
+  if (status_.started()) return;
+  status_.set_started(true);
   if (announces_digest_ && payload.is_object()) {
     // Only a reader that knows the extension asks for an offset.
     if (payload.contains("offset") && payload["offset"].is_number_unsigned()) {
@@ -145,89 +117,58 @@ void WritableCore::on_ready(const Json& payload) {
     peer_acks_ = bool_field(payload, "ack");
   }
   acked_ = offset_;
-  meter_.set_resumed_from(offset_);
-  meter_.record(offset_);
+  status_.meter().set_resumed_from(offset_);
+  status_.meter().record(offset_);
   RTCENGINE_LOG(info, "transaction " << socket_->label() << ": reader ready at offset " << offset_);
-  update_running(lock);
+  status_.update_running();
   lock.unlock();
-  schedule_progress();
+  status_.schedule_progress();
+}
+
+void WritableCore::on_ack(const Json& payload) {
+  if (!payload.is_object() || !payload.contains("bytes") ||
+      !payload["bytes"].is_number_unsigned()) {
+    return;
+  }
+  std::lock_guard lock(status_.mutex());
+  // The reader cannot have written more than was sent to it.
+  auto bytes = std::min(payload["bytes"].get<std::uint64_t>(), offset_ + sent_);
+  acked_ = std::max(acked_, bytes);
+  status_.meter().record(confirmed_bytes());
+}
+
+void WritableCore::on_verified() {
+  {
+    std::lock_guard lock(status_.mutex());
+    if (status_.current() == TransferState::failed) return;
+    acked_ = given_;
+    status_.meter().record(confirmed_bytes());
+    status_.set_state(TransferState::done);
+  }
+  status_.report_progress();
 }
 
 void WritableCore::on_socket_closed() {
-  std::unique_lock lock(mutex_);
-  if (state_ == TransferState::done || state_ == TransferState::failed) return;
+  std::lock_guard lock(status_.mutex());
+  if (status_.ended()) return;
   // An rtc-engine reader closes the socket once it counted every byte
   // (possibly before end() ran here).
   bool all_sent = size_ ? sent_ + offset_ >= *size_ : ended_;
   if (!peer_acks_ && all_sent) {
     acked_ = given_;
-    meter_.record(confirmed_bytes());
-    set_state(TransferState::done, lock);
+    status_.meter().record(confirmed_bytes());
+    status_.set_state(TransferState::done);
     return;
   }
   fail("the transfer's socket closed after " + std::to_string(confirmed_bytes()) +
-           (size_ ? " of " + std::to_string(*size_) : std::string()) +
-           " bytes were confirmed (the connection or the receiver went away)",
-       lock);
+       (size_ ? " of " + std::to_string(*size_) : std::string()) +
+       " bytes were confirmed (the connection or the receiver went away)");
 }
 
-bool WritableCore::may_send() const {
-  return ready_ && !paused_here_ && !paused_there_ && !reader_full_;
-}
-
-void WritableCore::update_running(std::unique_lock<std::mutex>& lock) {
-  if (state_ == TransferState::done || state_ == TransferState::failed) return;
-  if (!ready_) return;
-  set_state(may_send() ? TransferState::running : TransferState::paused, lock);
-}
-
-bool WritableCore::tell(const char* event, const Json& payload) {
-  try {
-    socket_->write_event(event, payload);
-    return true;
-  } catch (const Error& error) {
-    RTCENGINE_LOG(verbose, "transaction " << socket_->label() << ": " << event
-                                          << " not sent: " << error.what());
-    return false;
+void WritableCore::fail(const std::string& reason, TransferStatus::Failure kind) {
+  if (status_.fail(reason, kind)) {
+    RTCENGINE_LOG(info, "transaction " << socket_->label() << " failed: " << reason);
   }
-}
-
-void WritableCore::set_state(TransferState state, std::unique_lock<std::mutex>&) {
-  if (state_ == state) return;
-  state_ = state;
-  meter_.set_running(state == TransferState::running);
-  changed_.notify_all();
-  std::weak_ptr<WritableCore> weak = weak_from_this();
-  loop_.post([weak, state] {
-    auto self = weak.lock();
-    if (!self) return;
-    TransferStateHandler handler;
-    {
-      std::lock_guard lock(self->mutex_);
-      handler = self->state_handler_;
-    }
-    if (handler) handler(state);
-    if (state == TransferState::done || state == TransferState::failed) {
-      // Nothing follows the end: drop the handlers and any cycles through them.
-      std::lock_guard lock(self->mutex_);
-      self->state_handler_ = nullptr;
-      self->progress_handler_ = nullptr;
-    }
-  });
-}
-
-void WritableCore::fail(const std::string& reason, std::unique_lock<std::mutex>& lock) {
-  if (state_ == TransferState::done || state_ == TransferState::failed) return;
-  error_ = reason;
-  RTCENGINE_LOG(info, "transaction " << socket_->label() << " failed: " << reason);
-  set_state(TransferState::failed, lock);
-}
-
-void WritableCore::throw_if_failed() const {
-  if (state_ != TransferState::failed) return;
-  if (error_is_integrity_) throw IntegrityError(error_);
-  if (error_is_stop_) throw TransferStoppedError(error_);
-  throw TransferError(error_);
 }
 
 std::uint64_t WritableCore::confirmed_bytes() const {
@@ -243,12 +184,10 @@ void WritableCore::write(std::span<const std::uint8_t> bytes) {
     std::size_t piece = std::min(bytes.size(), options_.chunk_size);
     std::uint64_t start;
     {
-      std::unique_lock lock(mutex_);
-      changed_.wait(lock, [&] {
-        return may_send() || state_ == TransferState::failed || state_ == TransferState::done;
-      });
-      throw_if_failed();
-      if (ended_ || state_ == TransferState::done) {
+      std::unique_lock lock(status_.mutex());
+      status_.changed().wait(lock, [&] { return status_.flowing() || status_.ended(); });
+      status_.throw_if_failed();
+      if (ended_ || status_.current() == TransferState::done) {
         throw UsageError("write() after end(): the transaction is complete");
       }
       if (size_ && given_ + piece > *size_) {
@@ -276,13 +215,13 @@ void WritableCore::write(std::span<const std::uint8_t> bytes) {
       try {
         socket_->write_binary(to_send);
       } catch (const ClosedError&) {
-        std::unique_lock lock(mutex_);
-        fail("the transfer's socket closed while sending", lock);
-        throw_if_failed();
+        std::lock_guard lock(status_.mutex());
+        fail("the transfer's socket closed while sending");
+        status_.throw_if_failed();
       }
-      std::unique_lock lock(mutex_);
+      std::lock_guard lock(status_.mutex());
       sent_ += to_send.size();
-      if (!peer_acks_) meter_.record(confirmed_bytes());
+      if (!peer_acks_) status_.meter().record(confirmed_bytes());
     }
     bytes = bytes.subspan(piece);
   }
@@ -291,10 +230,11 @@ void WritableCore::write(std::span<const std::uint8_t> bytes) {
 void WritableCore::end() {
   std::uint64_t given;
   {
-    std::unique_lock lock(mutex_);
+    std::unique_lock lock(status_.mutex());
     // An empty transfer still waits for the reader before it can finish.
-    changed_.wait(lock, [&] { return ready_ || state_ == TransferState::failed; });
-    throw_if_failed();
+    status_.changed().wait(
+        lock, [&] { return status_.started() || status_.current() == TransferState::failed; });
+    status_.throw_if_failed();
     if (ended_) return;
     given = given_;
     if (size_ && given < *size_) {
@@ -308,7 +248,7 @@ void WritableCore::end() {
   }
   bool reader_knows_digest;
   {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(status_.mutex());
     reader_knows_digest = peer_acks_;
   }
   if (announces_digest_) {
@@ -320,115 +260,38 @@ void WritableCore::end() {
 }
 
 std::optional<std::uint64_t> WritableCore::wait_ready(std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mutex_);
-  changed_.wait_for(lock, timeout, [&] { return ready_ || state_ == TransferState::failed; });
-  throw_if_failed();
-  if (!ready_) return std::nullopt;
+  std::unique_lock lock(status_.mutex());
+  status_.changed().wait_for(lock, timeout, [&] {
+    return status_.started() || status_.current() == TransferState::failed;
+  });
+  status_.throw_if_failed();
+  if (!status_.started()) return std::nullopt;
   return offset_;
 }
 
-bool WritableCore::wait(std::chrono::milliseconds timeout) {
-  if (loop_.is_current()) throw UsageError("Writable::wait() inside a handler would deadlock");
-  std::unique_lock lock(mutex_);
-  changed_.wait_for(lock, timeout, [&] {
-    return state_ == TransferState::done || state_ == TransferState::failed;
-  });
-  throw_if_failed();
-  return state_ == TransferState::done;
-}
-
 void WritableCore::pause() {
-  {
-    std::unique_lock lock(mutex_);
-    if (paused_here_ || state_ == TransferState::done || state_ == TransferState::failed) return;
-    paused_here_ = true;
-    update_running(lock);
-  }
-  tell(kPauseEvent);
+  if (status_.pause_here(true)) tell(*socket_, kPauseEvent);
 }
 
 void WritableCore::resume() {
-  {
-    std::unique_lock lock(mutex_);
-    if (!paused_here_ || state_ == TransferState::done || state_ == TransferState::failed) return;
-    paused_here_ = false;
-    update_running(lock);
-  }
-  tell(kResumeEvent);
+  if (status_.pause_here(false)) tell(*socket_, kResumeEvent);
 }
 
 void WritableCore::stop(const std::string& reason) {
   {
-    std::unique_lock lock(mutex_);
-    if (state_ == TransferState::done || state_ == TransferState::failed) return;
-    error_is_stop_ = true;
-    fail("stopped here: " + reason, lock);
+    std::lock_guard lock(status_.mutex());
+    if (status_.ended()) return;
+    fail("stopped here: " + reason, TransferStatus::Failure::stop);
   }
-  if (!tell(kAbortEvent, reason)) return;  // the socket is gone: the reader learned from its close
+  // The socket is gone: the reader learned from its close.
+  if (!tell(*socket_, kAbortEvent, reason)) return;
   loop_.post_after(std::chrono::duration_cast<std::chrono::milliseconds>(kReaderCloseGrace),
                    [socket = socket_] { socket->close(); });
 }
 
-std::exception_ptr WritableCore::error() const {
-  std::lock_guard lock(mutex_);
-  try {
-    throw_if_failed();
-  } catch (...) {
-    return std::current_exception();
-  }
-  return nullptr;
-}
-
-TransferState WritableCore::state() const {
-  std::lock_guard lock(mutex_);
-  return state_;
-}
-
-TransferProgress WritableCore::progress() const {
-  std::lock_guard lock(mutex_);
-  auto progress = meter_.snapshot();
-  progress.bytes = confirmed_bytes();
-  return progress;
-}
-
 std::uint64_t WritableCore::bytes_sent() const {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(status_.mutex());
   return offset_ + sent_;
-}
-
-void WritableCore::on_progress(ProgressHandler handler) {
-  std::lock_guard lock(mutex_);
-  progress_handler_ = std::move(handler);
-}
-
-void WritableCore::on_state_change(TransferStateHandler handler) {
-  std::lock_guard lock(mutex_);
-  state_handler_ = std::move(handler);
-}
-
-void WritableCore::report_progress() {
-  ProgressHandler handler;
-  TransferProgress progress;
-  {
-    std::lock_guard lock(mutex_);
-    handler = progress_handler_;
-    if (!peer_acks_) meter_.record(confirmed_bytes());
-    progress = meter_.snapshot();
-    progress.bytes = confirmed_bytes();
-  }
-  if (handler) handler(progress);
-}
-
-void WritableCore::schedule_progress() {
-  std::weak_ptr<WritableCore> weak = weak_from_this();
-  loop_.post_after(options_.progress_interval, [weak] {
-    auto self = weak.lock();
-    if (!self) return;
-    auto state = self->state();
-    if (state == TransferState::done || state == TransferState::failed) return;
-    self->report_progress();
-    self->schedule_progress();
-  });
 }
 
 }  // namespace rtcengine::detail

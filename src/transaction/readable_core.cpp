@@ -80,19 +80,14 @@ bool ReadableCore::claim_sink() {
 void ReadableCore::on_data(ChunkHandler handler) {
   if (!claim_sink()) return;
   auto self = shared_from_this();
-  loop_.post([self, handler = std::move(handler)] {
-    self->chunk_handler_ = handler;
-    self->choose_sink(Sink::callback, 0);
-  });
+  loop_.post(
+      [self, handler = std::move(handler)] { self->choose_sink(callback_sink(handler), 0); });
 }
 
 void ReadableCore::pipe_to(std::ostream& out) {
   if (!claim_sink()) return;
   auto self = shared_from_this();
-  loop_.post([self, &out] {
-    self->stream_ = &out;
-    self->choose_sink(Sink::stream, 0);
-  });
+  loop_.post([self, &out] { self->choose_sink(stream_sink(out), 0); });
 }
 
 void ReadableCore::save_to(SaveTarget target, SaveOptions options) {
@@ -112,16 +107,14 @@ void ReadableCore::save_to(SaveTarget target, SaveOptions options) {
   }
   auto self = shared_from_this();
   loop_.post([self, file, keep = options.keep_partial]() mutable {
-    self->keep_partial_ = keep;
     self->hasher_ = std::move(file->hasher());
     auto offset = file->resume_offset();
-    self->file_ = std::move(file);
-    self->choose_sink(Sink::file, offset);
+    self->choose_sink(file_sink(std::move(file), keep), offset);
   });
 }
 
-void ReadableCore::choose_sink(Sink sink, std::uint64_t offset) {
-  sink_ = sink;
+void ReadableCore::choose_sink(std::unique_ptr<ReaderSink> sink, std::uint64_t offset) {
+  sink_ = std::move(sink);
   received_ = offset;
   last_ack_ = offset;
   {
@@ -153,7 +146,7 @@ void ReadableCore::on_chunk(const Message& message) {
     return;
   }
   const auto& bytes = message.bytes();
-  if (sink_ == Sink::none) {
+  if (!sink_) {
     fail_here("the sender sent data before this side was ready", kCancelEvent);
     return;
   }
@@ -164,38 +157,7 @@ void ReadableCore::on_chunk(const Message& message) {
   }
   hasher_.update(bytes.data(), bytes.size());
   try {
-    switch (sink_) {
-      case Sink::callback:
-        if (chunk_handler_) chunk_handler_(bytes);
-        break;
-      case Sink::stream:
-        stream_->write(reinterpret_cast<const char*>(bytes.data()),
-                       static_cast<std::streamsize>(bytes.size()));
-        if (!*stream_) throw TransferError("the output stream refused the data");
-        break;
-      case Sink::file: file_->append(bytes.data(), bytes.size()); break;
-      case Sink::queue: {
-        bool full;
-        {
-          std::lock_guard lock(status_.mutex());
-          if (queued_bytes_ + bytes.size() > kReaderQueueHardLimit) {
-            throw ProtocolError(
-                "the writer kept sending after this side said its queue was full (" +
-                std::to_string(queued_bytes_ >> 20) + " MiB unread)");
-          }
-          queued_bytes_ += bytes.size();
-          queue_.push_back(bytes);
-          full = queued_bytes_ > kReaderQueueLimit;
-        }
-        status_.changed().notify_all();
-        if (full && !told_full_) {
-          told_full_ = true;
-          tell(*socket_, kBufferFullEvent);
-        }
-        break;
-      }
-      case Sink::none: break;
-    }
+    sink_->write(bytes);
   } catch (const std::exception& error) {
     fail_here(error.what(), kCancelEvent);
     return;
@@ -227,14 +189,14 @@ void ReadableCore::on_digest(const Json& payload) {
                 kIntegrityFailedEvent, true);
       return;
     }
-    if (sink_ != Sink::none && !finished_) finish();
+    if (sink_ && !finished_) finish();
     return;
   }
   maybe_finish();
 }
 
 void ReadableCore::maybe_finish() {
-  if (finished_ || sink_ == Sink::none || !size_ || received_ != *size_) return;
+  if (finished_ || !sink_ || !size_ || received_ != *size_) return;
   if (writer_sends_digest_ && !expected_digest_) return;  // it follows the last chunk
   finish();
 }
@@ -251,8 +213,7 @@ void ReadableCore::finish() {
     }
   }
   try {
-    if (file_) file_->commit();
-    if (stream_) stream_->flush();
+    sink_->commit();
   } catch (const std::exception& error) {
     finished_ = false;
     fail_here(error.what(), kCancelEvent);
@@ -260,7 +221,7 @@ void ReadableCore::finish() {
   }
   {
     std::lock_guard lock(status_.mutex());
-    queue_ended_ = true;
+    queue_.end();
     status_.meter().record(received_);
     status_.set_state(TransferState::done);
   }
@@ -274,7 +235,7 @@ void ReadableCore::on_socket_closed() {
   if (finished_ || status_.state() == TransferState::failed) return;
   // Without a size, the writer's close is the end of the data; our writer
   // sends its digest first, so a missing digest means it went away early.
-  if (!size_ && sink_ != Sink::none && (!writer_sends_digest_ || expected_digest_)) {
+  if (!size_ && sink_ && (!writer_sends_digest_ || expected_digest_)) {
     finish();
     return;
   }
@@ -295,18 +256,11 @@ void ReadableCore::fail_here(const std::string& reason, const char* tell_event, 
                                         : Failure::error)) {
       return;
     }
-    queue_ended_ = true;
+    queue_.end();
   }
   status_.changed().notify_all();
   RTCENGINE_LOG(info, "transaction " << socket_->label() << " failed: " << reason);
-  if (file_) {
-    // A corrupt file is never kept; an interrupted one may be resumed.
-    if (integrity || !keep_partial_ || transfer_id_.empty()) {
-      file_->discard();
-    } else {
-      file_->keep();
-    }
-  }
+  if (sink_) sink_->abandon(!integrity && !transfer_id_.empty());
   // `__integrity-failed` only to a writer that knows it; others get `cancel`.
   if (tell_event == kIntegrityFailedEvent && !writer_has_extension_) tell_event = kCancelEvent;
   if (tell_event) tell(*socket_, tell_event, told ? *told : reason);
@@ -320,27 +274,26 @@ std::optional<Bytes> ReadableCore::read(std::chrono::milliseconds timeout) {
     if (!status_.started()) {
       status_.set_started(true);
       auto self = shared_from_this();
-      loop_.post([self] { self->choose_sink(Sink::queue, 0); });
-    } else if (status_.current() != TransferState::failed && queue_.empty() && queue_ended_) {
+      loop_.post([self] {
+        auto tell_full = [socket = self->socket_.get()] { tell(*socket, kBufferFullEvent); };
+        self->choose_sink(queue_sink(self->queue_, tell_full), 0);
+      });
+    } else if (status_.current() != TransferState::failed && queue_.empty() && queue_.ended()) {
       return std::nullopt;
     }
   }
   std::unique_lock lock(status_.mutex());
   if (!status_.changed().wait_for(lock, timeout, [&] {
-        return !queue_.empty() || queue_ended_ || status_.current() == TransferState::failed;
+        return !queue_.empty() || queue_.ended() || status_.current() == TransferState::failed;
       })) {
     throw TimeoutError("no data arrived within the timeout");
   }
   if (!queue_.empty()) {
-    Bytes chunk = std::move(queue_.front());
-    queue_.pop_front();
-    queued_bytes_ -= chunk.size();
-    if (queued_bytes_ <= kReaderQueueLimit / 2) {
+    Bytes chunk = queue_.pop();
+    if (queue_.low()) {
       auto self = shared_from_this();
       loop_.post([self] {
-        if (!self->told_full_) return;
-        self->told_full_ = false;
-        tell(*self->socket_, kPullEvent);
+        if (self->queue_.take_pull()) tell(*self->socket_, kPullEvent);
       });
     }
     return chunk;

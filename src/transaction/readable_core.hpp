@@ -1,20 +1,18 @@
 // The state behind a Readable. Chunks arrive on the engine's thread and go
-// to the one sink the user chose (callback, stream, file, or a bounded queue
-// for read()); the reader tells the writer it is ready only once a sink is
+// to the one sink the user chose (reader_sinks.hpp: callback, stream, file,
+// or the bounded queue for read()); the reader tells the writer it is ready only once a sink is
 // set, confirms what it wrote, and verifies the digest at the end.
 #pragma once
 
-#include <deque>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <ostream>
-#include <span>
 #include <string>
 
 #include "rtcengine/socket.hpp"
 #include "rtcengine/transaction.hpp"
-#include "transaction/partial_file.hpp"
+#include "transaction/reader_sinks.hpp"
+#include "transaction/save_target.hpp"
 #include "transaction/sha256.hpp"
 #include "transaction/transfer_status.hpp"
 
@@ -24,8 +22,6 @@ class EventLoop;
 
 class ReadableCore : public std::enable_shared_from_this<ReadableCore> {
  public:
-  using ChunkHandler = std::function<void(std::span<const std::uint8_t>)>;
-
   // `transfer` is the writer's `__transfer` announcement, null from a writer
   // without the extension.
   ReadableCore(SocketPtr socket, Json metadata, const Json& transfer, TransferOptions options);
@@ -49,15 +45,12 @@ class ReadableCore : public std::enable_shared_from_this<ReadableCore> {
   const TransferStatus& status() const { return status_; }
 
  private:
-  enum class Sink { none, callback, stream, file, queue };
-
-  // Engine's thread.
   // Caller's thread: claims the one sink; throws UsageError for a second.
   // False when the transfer failed already (the peer broke the protocol
   // before a sink was chosen): state() and wait() tell; nothing is delivered.
   bool claim_sink();
   // Engine's thread: sends `__transaction-ready`.
-  void choose_sink(Sink sink, std::uint64_t offset);
+  void choose_sink(std::unique_ptr<ReaderSink> sink, std::uint64_t offset);
   void on_chunk(const Message& message);
   void on_digest(const Json& payload);
   void on_socket_closed();
@@ -77,24 +70,17 @@ class ReadableCore : public std::enable_shared_from_this<ReadableCore> {
   bool writer_sends_digest_ = false;
 
   // Engine's thread only.
-  Sink sink_ = Sink::none;
-  ChunkHandler chunk_handler_;
-  std::ostream* stream_ = nullptr;
-  std::shared_ptr<PartialFile> file_;
-  bool keep_partial_ = true;
+  std::unique_ptr<ReaderSink> sink_;  // null until chosen
   Sha256 hasher_;
   std::optional<std::string> expected_digest_;
   std::uint64_t received_ = 0;  // including the resume offset
   std::uint64_t last_ack_ = 0;
   bool finished_ = false;
-  bool told_full_ = false;
   bool stop_pending_ = false;  // the failure about to be recorded is a stop
 
   // Guarded by status_.mutex(), as status_ is.
   TransferStatus status_;
-  std::deque<Bytes> queue_;  // Sink::queue
-  std::size_t queued_bytes_ = 0;
-  bool queue_ended_ = false;
+  ReadQueue queue_{status_.mutex(), status_.changed()};
 };
 
 }  // namespace rtcengine::detail

@@ -1,42 +1,12 @@
 #include "transaction/progress_meter.hpp"
 
 #include <cmath>
-#include <cstdio>
-
-namespace rtcengine {
-
-namespace {
-constexpr auto kSpeedWindow = std::chrono::seconds(3);
-}
-
-std::string format_bytes(double bytes) {
-  static const char* units[] = {"B", "KB", "MB", "GB", "TB"};
-  int unit = 0;
-  while (bytes >= 1000 && unit < 4) {
-    bytes /= 1000;
-    ++unit;
-  }
-  char text[32];
-  std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s" : "%.1f %s", bytes, units[unit]);
-  return text;
-}
-
-std::string TransferProgress::speed_text() const { return format_bytes(bytes_per_second) + "/s"; }
-
-const char* to_string(TransferState state) {
-  switch (state) {
-    case TransferState::waiting: return "waiting";
-    case TransferState::running: return "running";
-    case TransferState::paused: return "paused";
-    case TransferState::done: return "done";
-    case TransferState::failed: return "failed";
-  }
-  return "unknown";
-}
-
-}  // namespace rtcengine
 
 namespace rtcengine::detail {
+namespace {
+// The speed is measured over this much running time.
+constexpr auto kSpeedWindow = std::chrono::seconds(3);
+}  // namespace
 
 void ProgressMeter::set_running(bool running, Clock::time_point now) {
   if (running == running_) return;

@@ -7,7 +7,7 @@
 #include <deque>
 #include <optional>
 
-#include "rtcengine/transaction.hpp"
+#include "rtcengine/transfer_progress.hpp"
 
 namespace rtcengine::detail {
 

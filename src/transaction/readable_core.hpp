@@ -9,8 +9,9 @@
 #include <ostream>
 #include <string>
 
+#include "rtcengine/readable.hpp"
 #include "rtcengine/socket.hpp"
-#include "rtcengine/transaction.hpp"
+#include "rtcengine/transfer_options.hpp"
 #include "transaction/reader_sinks.hpp"
 #include "transaction/save_target.hpp"
 #include "transaction/sha256.hpp"

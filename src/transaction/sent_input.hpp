@@ -11,7 +11,7 @@
 #include <optional>
 #include <string>
 
-#include "rtcengine/transaction.hpp"
+#include "rtcengine/writable.hpp"
 
 namespace rtcengine::detail {
 

@@ -16,7 +16,7 @@
 #include <optional>
 #include <string>
 
-#include "rtcengine/transaction.hpp"
+#include "rtcengine/transfer_progress.hpp"
 #include "transaction/progress_meter.hpp"
 
 namespace rtcengine::detail {

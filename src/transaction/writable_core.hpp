@@ -9,7 +9,8 @@
 #include <string>
 
 #include "rtcengine/socket.hpp"
-#include "rtcengine/transaction.hpp"
+#include "rtcengine/transfer_options.hpp"
+#include "rtcengine/writable.hpp"
 #include "transaction/sha256.hpp"
 #include "transaction/transfer_status.hpp"
 

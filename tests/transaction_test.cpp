@@ -427,3 +427,67 @@ TEST(Transaction, MetadataOrValuesThatAreNotUtf8AreRefusedAtTheCallSite) {
   ASSERT_EQ(future.wait_for(10s), std::future_status::ready);
   EXPECT_EQ(future.get(), "café");
 }
+
+namespace {
+
+// Each call that takes TransferOptions refuses `options` on the caller's
+// thread with an InvalidOptionError that says "<field>: <value>".
+void expect_refused(const EnginePair& pair, const TransferOptions& options,
+                    const std::string& field, const std::string& value) {
+  auto expect_names = [&](const std::function<void()>& call, const char* what) {
+    SCOPED_TRACE(what);
+    try {
+      call();
+      ADD_FAILURE() << "accepted " << field << " " << value;
+    } catch (const InvalidOptionError& error) {
+      std::string message = error.what();
+      EXPECT_NE(message.find(field + ": " + value + " "), std::string::npos) << message;
+    }
+  };
+  expect_names([&] { (void)pair.a->writable("refused", file_metadata("r", 10), options); },
+               "writable(label)");
+  expect_names([&] { (void)pair.a->writable(file_metadata("r", 10), options); },
+               "writable(unnegotiated)");
+  expect_names([&] { (void)pair.b->readable("refused", options); }, "readable(label)");
+}
+
+}  // namespace
+
+// Issue 16: chunk_size 0 made write() loop forever without sending.
+TEST(Transaction, ChunkSizeZeroIsRefusedAtTheCallInsteadOfSpinning) {
+  auto pair = EnginePair::create();
+  expect_refused(pair, TransferOptions{.chunk_size = 0}, "chunk_size", "0");
+}
+
+TEST(Transaction, ChunkSizeOverTheMessageLimitIsRefusedAtTheCall) {
+  auto pair = EnginePair::create();
+  auto too_large = Socket::kMaxMessageSize + 1;
+  expect_refused(pair, TransferOptions{.chunk_size = too_large}, "chunk_size",
+                 std::to_string(too_large));
+  // The limits themselves are fine.
+  EXPECT_NO_THROW(TransferOptions{.chunk_size = 1}.validate());
+  EXPECT_NO_THROW(TransferOptions{.chunk_size = Socket::kMaxMessageSize}.validate());
+}
+
+TEST(Transaction, ProgressIntervalThatIsNotPositiveIsRefusedAtTheCall) {
+  auto pair = EnginePair::create();
+  expect_refused(pair, TransferOptions{.progress_interval = 0ms}, "progress_interval", "0");
+  expect_refused(pair, TransferOptions{.progress_interval = -5ms}, "progress_interval", "-5");
+  EXPECT_NO_THROW(TransferOptions{}.validate());
+}
+
+// A refused call leaves the engines as they were: a valid transfer works.
+TEST(Transaction, RefusedOptionsLeaveTheEnginesUsable) {
+  auto pair = EnginePair::create();
+  EXPECT_THROW((void)pair.a->writable("bad", Json::object(), {.chunk_size = 0}),
+               InvalidOptionError);
+  auto content = test_bytes(3000);
+  auto [writer, reader] =
+      open_transfer(pair, "after-bad", file_metadata("ok", content.size()), {.chunk_size = 1000});
+  std::ostringstream out;
+  reader->pipe_to(out);
+  writer->write(content);
+  writer->end();
+  EXPECT_TRUE(reader->wait(20s));
+  EXPECT_EQ(out.str(), std::string(content.begin(), content.end()));
+}

@@ -105,6 +105,7 @@ void Engine::take_incoming_readables() {
 std::future<WritablePtr> Engine::writable(std::string label, Json metadata,
                                           TransferOptions options) {
   // Here, on the caller's thread: later it would fail on the engine's.
+  options.validate();
   detail::require_encodable(metadata, "the transaction's metadata");
   auto promise = std::make_shared<std::promise<WritablePtr>>();
   auto future = promise->get_future();
@@ -121,6 +122,7 @@ std::future<WritablePtr> Engine::writable(std::string label, Json metadata,
 
 std::future<WritablePtr> Engine::writable(Json metadata, TransferOptions options) {
   // Here, on the caller's thread: later it would fail on the engine's.
+  options.validate();
   detail::require_encodable(metadata, "the transaction's metadata");
   auto promise = std::make_shared<std::promise<WritablePtr>>();
   auto future = promise->get_future();
@@ -137,6 +139,7 @@ std::future<WritablePtr> Engine::writable(Json metadata, TransferOptions options
 }
 
 std::future<ReadablePtr> Engine::readable(std::string label, TransferOptions options) {
+  options.validate();  // here, on the caller's thread
   auto promise = std::make_shared<std::promise<ReadablePtr>>();
   auto future = promise->get_future();
   core_->request_socket(

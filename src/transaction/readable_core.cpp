@@ -25,6 +25,7 @@ ReadableCore::ReadableCore(SocketPtr socket, Json metadata, const Json& transfer
       options_(options),
       size_(announced_size(metadata_)),
       status_(loop_, size_, options_.progress_interval) {
+  options_.validate();  // the engine checked already; this guards other callers
   if (transfer.is_object()) {
     writer_has_extension_ = true;
     writer_sends_digest_ = transfer.value("digest", Json()) == "sha256";

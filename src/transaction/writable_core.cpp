@@ -44,7 +44,9 @@ WritableCore::WritableCore(SocketPtr socket, Json metadata, TransferOptions opti
         // With confirmations, the meter has every confirmed byte.
         if (peer_acks_) return std::nullopt;
         return confirmed_bytes();
-      }) {}
+      }) {
+  options_.validate();  // the engine checked already; this guards other callers
+}
 
 void WritableCore::start() {
   status_.bind(std::shared_ptr<TransferStatus>(shared_from_this(), &status_));

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <vector>
 
+#include "socket/socket_access.hpp"
 #include "socket/socket_core.hpp"
 #include "support/engine_pair.hpp"
 #include "support/wait.hpp"
@@ -245,7 +246,7 @@ TEST(Socket, MalformedFrameFromThePeerFiresErrorAndTheSocketKeepsWorking) {
   at_b->attach(*b);
   // A raw text frame that is not JSON, as a foreign peer might send.
   // The socket API only writes valid frames; go one level below it.
-  a->core().write_frame("this is not json", false, detail::SocketCore::WriteMode::wait);
+  detail::core_of(*a).write_frame("this is not json", false, detail::SocketCore::WriteMode::wait);
   a->write("valid after garbage");
   ASSERT_TRUE(wait_until([&] { return errors->load() == 1 && at_b->data_count() == 1; }));
   std::lock_guard lock(at_b->mutex);

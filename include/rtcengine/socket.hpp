@@ -24,7 +24,8 @@ namespace rtcengine {
 
 namespace detail {
 class SocketCore;
-}
+class SocketAccess;
+}  // namespace detail
 
 class Socket {
  public:
@@ -82,9 +83,8 @@ class Socket {
 
   SocketStats stats() const;
 
-  detail::SocketCore& core() const { return *core_; }
-
  private:
+  friend class detail::SocketAccess;  // src/socket/socket_access.hpp
   std::shared_ptr<detail::SocketCore> core_;
 };
 

@@ -1,6 +1,7 @@
 #include "transaction/readable_core.hpp"
 
 #include "rtcengine/errors.hpp"
+#include "socket/socket_access.hpp"
 #include "socket/socket_core.hpp"
 #include "transaction/sent_input.hpp"
 #include "transaction/transfer_events.hpp"
@@ -20,7 +21,7 @@ std::string bytes_of(std::uint64_t done, std::optional<std::uint64_t> total) {
 ReadableCore::ReadableCore(SocketPtr socket, Json metadata, const Json& transfer,
                            TransferOptions options)
     : socket_(std::move(socket)),
-      loop_(socket_->core().loop()),
+      loop_(core_of(*socket_).loop()),
       metadata_(std::move(metadata)),
       options_(options),
       size_(announced_size(metadata_)),

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "socket/socket_access.hpp"
 #include "socket/socket_core.hpp"
 #include "transaction/sent_input.hpp"
 #include "transaction/transfer_events.hpp"
@@ -35,7 +36,7 @@ constexpr auto kReaderCloseGrace = std::chrono::seconds(5);
 
 WritableCore::WritableCore(SocketPtr socket, Json metadata, TransferOptions options)
     : socket_(std::move(socket)),
-      loop_(socket_->core().loop()),
+      loop_(core_of(*socket_).loop()),
       metadata_(std::move(metadata)),
       options_(options),
       size_(announced_size(metadata_)),
@@ -50,7 +51,7 @@ WritableCore::WritableCore(SocketPtr socket, Json metadata, TransferOptions opti
 
 void WritableCore::start() {
   status_.bind(std::shared_ptr<TransferStatus>(shared_from_this(), &status_));
-  announces_digest_ = socket_->core().peer_extensions().transfer;
+  announces_digest_ = core_of(*socket_).peer_extensions().transfer;
   std::weak_ptr<WritableCore> weak = weak_from_this();
   auto with_self = [weak](auto action) {
     return [weak, action](const Json& payload) {

@@ -30,9 +30,11 @@ namespace rtcengine {
 
 namespace detail {
 class EngineCore;
-}
+template <typename T>
+class Incoming;
+}  // namespace detail
 
-class Engine {
+class Engine final {
  public:
   using SocketHandler = std::function<void(SocketPtr socket)>;
   using StateHandler = std::function<void(ConnectionState state)>;
@@ -98,14 +100,13 @@ class Engine {
   // How many times the engine paired with a new peer instance (peer restart).
   std::uint64_t peer_generation() const;
 
-  detail::EngineCore& core() const { return *core_; }
-
  private:
   explicit Engine(std::shared_ptr<detail::EngineCore> core);
   void take_incoming_readables();  // engine_transactions.cpp
   std::shared_ptr<detail::EngineCore> core_;
-  std::shared_ptr<void> incoming_;            // the peer's unnegotiated sockets
-  std::shared_ptr<void> incoming_readables_;  // and transactions
+  // The peer's unnegotiated sockets and transactions, until taken.
+  std::shared_ptr<detail::Incoming<SocketPtr>> incoming_sockets_;
+  std::shared_ptr<detail::Incoming<ReadablePtr>> incoming_readables_;
 };
 
 using EnginePtr = std::shared_ptr<Engine>;

@@ -1,25 +1,14 @@
 // The public Engine: argument checks and blocking helpers over EngineCore.
 #include "rtcengine/engine.hpp"
 
-#include <condition_variable>
-#include <deque>
-#include <mutex>
-
 #include "engine/engine_core.hpp"
+#include "engine/incoming.hpp"
 
 namespace rtcengine {
 
 using detail::EngineCore;
 
 namespace {
-
-// The peer's unnegotiated sockets, for on_socket() or next_socket().
-struct IncomingSockets {
-  std::mutex mutex;
-  std::condition_variable arrived;
-  std::deque<SocketPtr> queue;
-  Engine::SocketHandler handler;
-};
 
 // Longer than the close drain (2 s), so a normal close always completes.
 constexpr auto kDestructorCloseLimit = std::chrono::seconds(4);
@@ -38,39 +27,25 @@ std::shared_ptr<Engine> Engine::create(std::shared_ptr<Signaler> signaler, Engin
   merged.allow_loopback = merged.allow_loopback || signaler_loopback;
   if (!merged.same_machine) merged.same_machine = signaler_same_machine;
   merged.validate();
-  auto core = std::make_shared<EngineCore>(std::move(signaler), merged);
+  auto core = EngineCore::create(std::move(signaler), merged);
   std::shared_ptr<Engine> engine(new Engine(core));
   if (merged.auto_connect) engine->connect();
   return engine;
 }
 
-Engine::Engine(std::shared_ptr<EngineCore> core) : core_(std::move(core)) {
-  auto incoming = std::make_shared<IncomingSockets>();
+Engine::Engine(std::shared_ptr<EngineCore> core)
+    : core_(std::move(core)),
+      incoming_sockets_(std::make_shared<detail::Incoming<SocketPtr>>(
+          [](const SocketPtr& kept) { return !kept->is_open(); })) {
   std::weak_ptr<EngineCore> weak = core_;
-  core_->set_incoming_handler(
+  core_->sockets().set_incoming_handler(
       detail::kUnnegotiatedSocketPrefix,
-      [incoming, weak](const std::shared_ptr<detail::SocketCore>& arrived) {
+      [incoming = incoming_sockets_, weak](const std::shared_ptr<detail::SocketCore>& arrived) {
         auto engine = weak.lock();
-        if (!engine) return;
-        auto socket = std::make_shared<Socket>(arrived);
-        SocketHandler handler;
-        {
-          std::lock_guard lock(incoming->mutex);
-          handler = incoming->handler;
-          if (!handler) {
-            std::erase_if(incoming->queue, [](const SocketPtr& kept) { return !kept->is_open(); });
-            if (!engine->admit_waiting(*arrived, incoming->queue.size())) return;
-            incoming->queue.push_back(socket);
-          }
-        }
+        if (!engine || !engine->sockets().admit_waiting(*arrived, incoming->waiting())) return;
         arrived->claim();
-        if (handler) {
-          handler(socket);
-        } else {
-          incoming->arrived.notify_all();
-        }
+        incoming->arrive(std::make_shared<Socket>(arrived));
       });
-  incoming_ = incoming;
   take_incoming_readables();
 }
 
@@ -79,7 +54,7 @@ Engine::~Engine() {
   // Outside a handler, wait (bounded) for the close to finish so that no
   // handler runs after the destructor returns. Inside one, the loop thread
   // must go on to run the close, so it finishes in the background.
-  if (!core_->loop().is_current()) core_->wait_until_finished(kDestructorCloseLimit);
+  if (!core_->loop().is_current()) core_->status().wait_until_finished(kDestructorCloseLimit);
 }
 
 void Engine::connect() { core_->connect(); }
@@ -91,13 +66,13 @@ void Engine::update_options(EngineOptions options) {
   core_->update_options(std::move(options));
 }
 
-ConnectionState Engine::state() const { return core_->state(); }
+ConnectionState Engine::state() const { return core_->status().state(); }
 void Engine::on_state_change(StateHandler handler) { core_->on_state_change(std::move(handler)); }
 bool Engine::wait_for(ConnectionState state, std::chrono::milliseconds timeout) const {
   return core_->wait_for(state, timeout);
 }
-std::optional<Role> Engine::role() const { return core_->role(); }
-std::uint64_t Engine::peer_generation() const { return core_->peer_generation(); }
+std::optional<Role> Engine::role() const { return core_->status().role(); }
+std::uint64_t Engine::peer_generation() const { return core_->status().peer_generation(); }
 
 namespace {
 
@@ -127,32 +102,14 @@ void Engine::socket(SocketHandler on_open) {
 }
 
 void Engine::on_socket(SocketHandler handler) {
-  auto incoming = std::static_pointer_cast<IncomingSockets>(incoming_);
-  std::deque<SocketPtr> kept;
-  {
-    std::lock_guard lock(incoming->mutex);
-    incoming->handler = handler;
-    if (handler) kept.swap(incoming->queue);
-  }
-  if (kept.empty()) return;
-  // Deliver on the engine's thread, like every other handler.
-  core_->loop().post([kept = std::move(kept), handler = std::move(handler)] {
-    for (auto& socket : kept) handler(socket);
-  });
+  incoming_sockets_->set_handler(std::move(handler), core_->loop());
 }
 
 SocketPtr Engine::next_socket(std::chrono::milliseconds timeout) {
   if (core_->loop().is_current()) {
     throw UsageError("Engine::next_socket() inside a handler would deadlock; use on_socket()");
   }
-  auto incoming = std::static_pointer_cast<IncomingSockets>(incoming_);
-  std::unique_lock lock(incoming->mutex);
-  if (!incoming->arrived.wait_for(lock, timeout, [&] { return !incoming->queue.empty(); })) {
-    return nullptr;
-  }
-  auto socket = incoming->queue.front();
-  incoming->queue.pop_front();
-  return socket;
+  return incoming_sockets_->next(timeout);
 }
 
 void Engine::on_error(ErrorHandler handler) { core_->on_error(std::move(handler)); }

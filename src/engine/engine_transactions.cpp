@@ -1,12 +1,10 @@
 // Engine's transaction calls: each transaction rides on one socket, which
 // the engine opens like any other; the cores in src/transaction/ speak the
 // transaction protocol on it.
-#include <condition_variable>
-#include <deque>
-#include <mutex>
 #include <vector>
 
 #include "engine/engine_core.hpp"
+#include "engine/incoming.hpp"
 #include "engine/session.hpp"
 #include "rtcengine/engine.hpp"
 #include "socket/frame_codec.hpp"
@@ -20,15 +18,9 @@ using detail::EngineCore;
 
 namespace {
 
-// The peer's unnegotiated transactions, for on_readable() or next_readable().
-struct IncomingReadables {
-  std::mutex mutex;
-  std::condition_variable arrived;
-  std::deque<ReadablePtr> queue;
-  // Their sockets while the metadata has not arrived yet.
-  std::vector<std::weak_ptr<Socket>> awaiting;
-  Engine::ReadableHandler handler;
-};
+// Sockets of the peer's unnegotiated transactions whose metadata has not
+// arrived yet: they count toward the bound of what waits. Loop only.
+using AwaitingMetadata = std::vector<std::weak_ptr<Socket>>;
 
 // Waits (on the engine's thread) for the writer's metadata, then hands out
 // the Readable. An RTCEngine writer announces its extensions just before.
@@ -59,47 +51,34 @@ std::function<void(std::exception_ptr)> fail_into(std::shared_ptr<std::promise<T
 }  // namespace
 
 void Engine::take_incoming_readables() {
-  auto incoming = std::make_shared<IncomingReadables>();
+  incoming_readables_ = std::make_shared<detail::Incoming<ReadablePtr>>(
+      [](const ReadablePtr& kept) { return kept->state() == TransferState::failed; });
+  auto awaiting = std::make_shared<AwaitingMetadata>();
   std::weak_ptr<EngineCore> weak = core_;
-  core_->set_incoming_handler(
-      detail::kUnnegotiatedTransactionPrefix,
-      [incoming, weak](const std::shared_ptr<detail::SocketCore>& core) {
-        auto socket = std::make_shared<Socket>(core);
-        std::size_t waiting;
-        {
-          std::lock_guard lock(incoming->mutex);
-          std::erase_if(incoming->queue, [](const ReadablePtr& kept) {
-            return kept->state() == TransferState::failed;
-          });
-          std::erase_if(incoming->awaiting, [](const std::weak_ptr<Socket>& held) {
-            auto kept = held.lock();
-            return !kept || !kept->is_open();
-          });
-          waiting = incoming->awaiting.size() + (incoming->handler ? 0 : incoming->queue.size());
-          incoming->awaiting.push_back(socket);
-        }
+  core_->sockets().set_incoming_handler(
+      detail::kUnnegotiatedTransactionPrefix, [incoming = incoming_readables_, awaiting, weak](
+                                                  const std::shared_ptr<detail::SocketCore>& core) {
         auto engine = weak.lock();
-        if (!engine || !engine->admit_waiting(*core, waiting)) return;
+        if (!engine) return;
+        std::erase_if(*awaiting, [](const std::weak_ptr<Socket>& held) {
+          auto kept = held.lock();
+          return !kept || !kept->is_open();
+        });
+        if (!engine->sockets().admit_waiting(*core, awaiting->size() + incoming->waiting())) {
+          return;
+        }
+        auto socket = std::make_shared<Socket>(core);
+        awaiting->push_back(socket);
         core->claim();
         const Socket* key = socket.get();
-        await_metadata(socket, TransferOptions{}, [incoming, key](const ReadablePtr& readable) {
-          Engine::ReadableHandler handler;
-          {
-            std::lock_guard lock(incoming->mutex);
-            std::erase_if(incoming->awaiting, [key](const std::weak_ptr<Socket>& held) {
-              return held.lock().get() == key;
-            });
-            handler = incoming->handler;
-            if (!handler) incoming->queue.push_back(readable);
-          }
-          if (handler) {
-            handler(readable);
-          } else {
-            incoming->arrived.notify_all();
-          }
-        });
+        await_metadata(socket, TransferOptions{},
+                       [incoming, awaiting, key](const ReadablePtr& readable) {
+                         std::erase_if(*awaiting, [key](const std::weak_ptr<Socket>& held) {
+                           return held.lock().get() == key;
+                         });
+                         incoming->arrive(readable);
+                       });
       });
-  incoming_readables_ = incoming;
 }
 
 std::future<WritablePtr> Engine::writable(std::string label, Json metadata,
@@ -126,7 +105,7 @@ std::future<WritablePtr> Engine::writable(Json metadata, TransferOptions options
   detail::require_encodable(metadata, "the transaction's metadata");
   auto promise = std::make_shared<std::promise<WritablePtr>>();
   auto future = promise->get_future();
-  core_->request_unnegotiated(
+  core_->sockets().request_unnegotiated(
       detail::kUnnegotiatedTransactionPrefix,
       [promise, metadata = std::move(metadata), options](std::shared_ptr<detail::SocketCore> core) {
         auto socket = std::make_shared<Socket>(std::move(core));
@@ -154,31 +133,14 @@ std::future<ReadablePtr> Engine::readable(std::string label, TransferOptions opt
 }
 
 void Engine::on_readable(ReadableHandler handler) {
-  auto incoming = std::static_pointer_cast<IncomingReadables>(incoming_readables_);
-  std::deque<ReadablePtr> kept;
-  {
-    std::lock_guard lock(incoming->mutex);
-    incoming->handler = handler;
-    if (handler) kept.swap(incoming->queue);
-  }
-  if (kept.empty()) return;
-  core_->loop().post([kept = std::move(kept), handler = std::move(handler)] {
-    for (auto& readable : kept) handler(readable);
-  });
+  incoming_readables_->set_handler(std::move(handler), core_->loop());
 }
 
 ReadablePtr Engine::next_readable(std::chrono::milliseconds timeout) {
   if (core_->loop().is_current()) {
     throw UsageError("Engine::next_readable() inside a handler would deadlock; use on_readable()");
   }
-  auto incoming = std::static_pointer_cast<IncomingReadables>(incoming_readables_);
-  std::unique_lock lock(incoming->mutex);
-  if (!incoming->arrived.wait_for(lock, timeout, [&] { return !incoming->queue.empty(); })) {
-    return nullptr;
-  }
-  auto readable = incoming->queue.front();
-  incoming->queue.pop_front();
-  return readable;
+  return incoming_readables_->next(timeout);
 }
 
 }  // namespace rtcengine

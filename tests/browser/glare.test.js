@@ -13,6 +13,7 @@ const ROUNDS = envNumber('RTCENGINE_BROWSER_GLARE_ROUNDS', 50)
 const NEGOTIATED = 5
 const UNNEGOTIATED = 5
 const OPEN_MS = 15000
+const MAX_CHROMIUM_DROPS = 3
 
 function failures (results, side) {
   return results.filter(r => r.error || r.status === 'rejected').map(r => `${side}: ${r.error ?? r.reason?.message}`)
@@ -22,7 +23,8 @@ function failures (results, side) {
 async function roundState (cpp, page, since, cppResults, pageResults) {
   const incomingCpp = cpp.eventsWhere(e => e.event === 'incoming-socket', since).map(e => e.channel)
   return `C++ opened ${JSON.stringify(cppResults.map(r => r.key ?? 'FAILED'))}, received ${JSON.stringify(incomingCpp)}; ` +
-    `page opened ${JSON.stringify(pageResults.map(r => r.key ?? 'FAILED'))}, received ${JSON.stringify(await page.call('incomingSocketKeys'))}`
+    `page opened ${JSON.stringify(pageResults.map(r => r.key ?? 'FAILED'))}, received ${JSON.stringify(await page.call('incomingSocketKeys'))}; ` +
+    `page channels ${JSON.stringify(await page.call('channelReport'))}`
 }
 
 // Opens on the C++ side: every request sent before any reply.
@@ -51,34 +53,64 @@ async function exchange (cpp, page, { cppKeys, pageKeys, generation, since, roun
   assert.deepEqual(new Set(got.map(e => e.label)), new Set(cppKeys))
 }
 
+// One round at the start: a fresh engine on each side, 10 sockets each at
+// once. Returns 'chromium-dropped' when it failed only because Chromium
+// dropped one of the page's messages (see the case below).
+async function startRound (suite, cpp, page, round) {
+  const url = suite.signal.roomUrl('glare-start')
+  const labels = Array.from({ length: NEGOTIATED }, (_, i) => `g-${i}`)
+  const since = cpp.mark()
+  const { engine: generation } = await cpp.call('engine', { url })
+  const [cppResults, pageResults] = await Promise.all([
+    cppOpenMany(cpp, labels, UNNEGOTIATED),
+    page.call('connectAndOpen', url, {}, labels, UNNEGOTIATED, OPEN_MS)
+  ])
+  const failed = [...failures(cppResults, 'C++'), ...failures(pageResults, 'page')]
+  if (failed.length > 0) {
+    const dropped = (await page.call('channelReport')).filter(c => c.droppedByChromium)
+    const onlyCppWaits = failures(pageResults, 'page').length === 0 && failures(cppResults, 'C++').length <= dropped.length
+    if (dropped.length > 0 && onlyCppWaits) {
+      console.log(`# round ${round}: Chromium dropped the page's message on ${dropped.map(c => `${c.key}#${c.id}`).join(', ')} ` +
+        `(send() ${dropped.map(c => c.sends).join('/')}, sent ${dropped.map(c => c.sent).join('/')}); playing the round again`)
+      return 'chromium-dropped'
+    }
+  }
+  assert.deepEqual(failed, [],
+    `round ${round}: sockets that did not open; ${await roundState(cpp, page, since, cppResults, pageResults)}`)
+  const incomingCpp = await cpp.waitEvents(e => e.event === 'incoming-socket' && e.engine === generation, UNNEGOTIATED,
+    { since, timeoutMs: OPEN_MS, what: `round ${round}: the page's sockets on C++` })
+  const incomingPage = await Promise.all(Array.from({ length: UNNEGOTIATED }, (_, i) => page.call('nextIncomingSocket', i, OPEN_MS)))
+  await exchange(cpp, page, {
+    cppKeys: [...cppResults.map(r => r.key), ...incomingCpp.map(e => e.label)],
+    pageKeys: [...pageResults.map(r => r.key), ...incomingPage],
+    generation,
+    since,
+    round
+  })
+  const errors = cpp.eventsWhere(e => e.event === 'socket-error' && e.engine === generation, since)
+  assert.deepEqual(errors, [], `round ${round}: socket errors on C++`)
+  return 'passed'
+}
+
 conformance('glare', suite => {
+  // Chromium itself now and then drops the first message the page sends on
+  // a channel the C++ side opened (page/session.js, channelReport): the
+  // original's `__received`, so that socket never opens on the C++ side,
+  // as it would not between two browsers. Such a round, proven by Chromium's
+  // own counters, is played again (at most MAX_CHROMIUM_DROPS times per
+  // run, each one printed); any other failure fails the case.
   it(`at the start of the connection, ${ROUNDS} rounds`, { timeout: 60000 + ROUNDS * 20000 }, async () => {
     const cpp = new ScriptPeer()
     const page = await suite.browser.newPage()
+    let chromiumDrops = 0
     try {
       for (let round = 1; round <= ROUNDS; round++) {
-        const url = suite.signal.roomUrl('glare-start')
-        const labels = Array.from({ length: NEGOTIATED }, (_, i) => `g-${i}`)
-        const since = cpp.mark()
-        const { engine: generation } = await cpp.call('engine', { url })
-        const [cppResults, pageResults] = await Promise.all([
-          cppOpenMany(cpp, labels, UNNEGOTIATED),
-          page.call('connectAndOpen', url, {}, labels, UNNEGOTIATED, OPEN_MS)
-        ])
-        assert.deepEqual([...failures(cppResults, 'C++'), ...failures(pageResults, 'page')], [],
-          `round ${round}: sockets that did not open; ${await roundState(cpp, page, since, cppResults, pageResults)}`)
-        const incomingCpp = await cpp.waitEvents(e => e.event === 'incoming-socket' && e.engine === generation, UNNEGOTIATED,
-          { since, timeoutMs: OPEN_MS, what: `round ${round}: the page's sockets on C++` })
-        const incomingPage = await Promise.all(Array.from({ length: UNNEGOTIATED }, (_, i) => page.call('nextIncomingSocket', i, OPEN_MS)))
-        await exchange(cpp, page, {
-          cppKeys: [...cppResults.map(r => r.key), ...incomingCpp.map(e => e.label)],
-          pageKeys: [...pageResults.map(r => r.key), ...incomingPage],
-          generation,
-          since,
-          round
-        })
-        const errors = cpp.eventsWhere(e => e.event === 'socket-error' && e.engine === generation, since)
-        assert.deepEqual(errors, [], `round ${round}: socket errors on C++`)
+        const outcome = await startRound(suite, cpp, page, round)
+        if (outcome === 'chromium-dropped') {
+          chromiumDrops++
+          assert.ok(chromiumDrops <= MAX_CHROMIUM_DROPS, `Chromium dropped a page message in ${chromiumDrops} rounds`)
+          round--
+        }
       }
     } finally {
       await page.close()

@@ -3,7 +3,8 @@
 // loaded unchanged from the peers folder the test server serves at /peers/.
 export { unexpectedEvents } from './instrumentation.js'
 export {
-  connect, waitConnected, info, closeEngine, waitEngineClosed, nextIncomingSocket, incomingSocketKeys
+  connect, waitConnected, info, closeEngine, waitEngineClosed, nextIncomingSocket, incomingSocketKeys,
+  channelReport
 } from './session.js'
 export {
   openSocket, write, writeBinary, writeEvent, sendRaw, stream, closeSocket, isOpen, messages, waitMessages,

@@ -18,3 +18,30 @@ RTCSocket.prototype.emit = function (type, payload) {
 export function unexpectedEvents () {
   return JSON.parse(JSON.stringify(unexpected))
 }
+
+// What each data channel went through on the page (for failure messages):
+// its state when the page first saw it, its open event, its send() calls.
+const histories = new WeakMap()
+function historyOf (channel) {
+  let history = histories.get(channel)
+  if (!history) {
+    history = { firstState: channel.readyState, opened: false, sends: 0, sendErrors: 0 }
+    histories.set(channel, history)
+    channel.addEventListener('open', () => { history.opened = true })
+  }
+  return history
+}
+const inheritedSend = RTCDataChannel.prototype.send
+RTCDataChannel.prototype.send = function (data) {
+  const history = historyOf(this)
+  history.sends++
+  try {
+    return inheritedSend.call(this, data)
+  } catch (error) {
+    history.sendErrors++
+    throw error
+  }
+}
+export function channelHistory (channel) {
+  return { ...historyOf(channel) }
+}

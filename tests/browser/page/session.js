@@ -9,6 +9,7 @@ import WebSocketSignaler from './websocket_signaler.js'
 import { Condition, withTimeout } from './util.js'
 import { adoptSocket } from './sockets.js'
 import { adoptIncomingTransaction } from './transactions.js'
+import { channelHistory } from './instrumentation.js'
 
 export const session = {
   engine: null,
@@ -98,4 +99,29 @@ export function nextIncomingSocket (index, ms = 20000) {
 
 export function incomingSocketKeys () {
   return [...session.incomingSockets]
+}
+
+// Every socket's data channel as the page sees it: its state, how often
+// the page called send() on it and how many messages Chromium's own stack
+// says it sent. Fewer sent than send() calls, long after, means Chromium
+// dropped a message without an error (seen in glare at the start: the
+// original's `__received`, sent from the datachannel event, when the
+// channel was not yet open below the page; 4 in about 2,000 channels).
+export async function channelReport () {
+  const stats = await engine().pc.getStats()
+  const byId = new Map()
+  stats.forEach(s => { if (s.type === 'data-channel') byId.set(s.dataChannelIdentifier, s) })
+  return [...session.sockets.values()].map(({ key, socket }) => {
+    const channel = socket.dataChannel
+    const history = channelHistory(channel)
+    const sent = byId.get(channel.id)?.messagesSent ?? null
+    return {
+      key,
+      id: channel.id,
+      state: channel.readyState,
+      sends: history.sends,
+      sent,
+      droppedByChromium: sent !== null && channel.readyState === 'open' && sent < history.sends
+    }
+  })
 }

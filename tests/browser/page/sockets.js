@@ -3,8 +3,10 @@
 import { session, engine } from './session.js'
 import { Condition, withTimeout, sha256Hex, concat, toBase64, fromBase64 } from './util.js'
 import { patternBytes } from './pattern.js'
+import { channelHistory } from './instrumentation.js'
 
 export function adoptSocket (key, socket) {
+  channelHistory(socket.dataChannel) // starts counting its sends now
   const record = { key, socket, log: [], binary: [], binaryBytes: 0, closed: false, changed: new Condition() }
   socket.on('*', (type, payload) => {
     if (type === 'data' && payload instanceof ArrayBuffer) {

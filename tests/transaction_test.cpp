@@ -15,6 +15,7 @@
 #include "support/temp_dir.hpp"
 #include "support/test_data.hpp"
 #include "support/wait.hpp"
+#include "transaction/corruption_hook.hpp"
 
 using namespace rtcengine;
 using namespace rtcengine::test;
@@ -213,9 +214,9 @@ TEST(Transaction, CorruptedChunkIsDetectedAndNoFileIsLeft) {
   auto pair = EnginePair::create();
   TempDir dir;
   auto content = test_bytes(5 * kChunk);
-  setenv("RTCENGINE_TEST_CORRUPT_AT", std::to_string(3 * kChunk + 5).c_str(), 1);
+  detail::set_corruption_offset_for_tests(3 * kChunk + 5);
   auto [writer, reader] = open_transfer(pair, "corrupt", file_metadata("c", content.size()));
-  unsetenv("RTCENGINE_TEST_CORRUPT_AT");
+  detail::set_corruption_offset_for_tests(std::nullopt);
   reader->save_to(dir / "c");
   writer->write(content);
   writer->end();

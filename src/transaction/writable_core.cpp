@@ -5,6 +5,7 @@
 
 #include "socket/socket_access.hpp"
 #include "socket/socket_core.hpp"
+#include "transaction/corruption_hook.hpp"
 #include "transaction/sent_input.hpp"
 #include "transaction/transfer_events.hpp"
 #include "util/log.hpp"
@@ -20,14 +21,6 @@ std::string transfer_id(const Json& metadata) {
   return hasher.finish_hex().substr(0, 32);
 }
 
-// Test hook: RTCENGINE_TEST_CORRUPT_AT=<offset> flips that byte after it was
-// hashed, as a broken path would.
-std::optional<std::uint64_t> corruption_hook() {
-  const char* value = std::getenv("RTCENGINE_TEST_CORRUPT_AT");
-  if (!value || !*value) return std::nullopt;
-  return std::strtoull(value, nullptr, 10);
-}
-
 // After `abort`, the reader closes the socket (rtc-engine's order: a writer
 // closing at once could cut the `abort` off); past this the writer closes.
 constexpr auto kReaderCloseGrace = std::chrono::seconds(5);
@@ -40,7 +33,7 @@ WritableCore::WritableCore(SocketPtr socket, Json metadata, TransferOptions opti
       metadata_(std::move(metadata)),
       options_(options),
       size_(announced_size(metadata_)),
-      corrupt_at_(corruption_hook()),
+      corrupt_at_(corruption_offset_for_tests()),
       status_(loop_, size_, options_.progress_interval, [this]() -> std::optional<std::uint64_t> {
         // With confirmations, the meter has every confirmed byte.
         if (peer_acks_) return std::nullopt;

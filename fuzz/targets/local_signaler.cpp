@@ -18,7 +18,7 @@
 #include <mutex>
 
 #include "rtcengine/local_signaler.hpp"
-#include "signaling/local_io.hpp"
+#include "signaling/io_thread.hpp"
 #include "support/check.hpp"
 #include "support/temp_folder.hpp"
 
@@ -31,9 +31,9 @@ namespace fs = std::filesystem;
 // (the signaler's start, or the handling of datagrams already queued).
 void wait_for_io_thread() {
   std::promise<void> done;
-  boost::asio::post(detail::local_io(), [&] { done.set_value(); });
+  boost::asio::post(detail::io_thread_context(), [&] { done.set_value(); });
   require(done.get_future().wait_for(std::chrono::seconds(30)) == std::future_status::ready,
-          "the LocalSignaler I/O thread is stuck");
+          "the signaling I/O thread is stuck");
 }
 
 class Sender {

@@ -23,7 +23,7 @@
 #include <random>
 
 #include "rtcengine/options.hpp"
-#include "signaling/local_io.hpp"
+#include "signaling/io_thread.hpp"
 #include "signaling/rendezvous_folder.hpp"
 #include "util/log.hpp"
 #include "util/untrusted_json.hpp"
@@ -70,9 +70,9 @@ struct LocalSignaler::Impl : std::enable_shared_from_this<Impl> {
   LocalSignalerOptions options;
   fs::path folder;  // canonical, so every member spells a member's path alike
   std::string id = random_id();
-  Datagram::socket socket{detail::local_io()};
+  Datagram::socket socket{detail::io_thread_context()};
   Datagram::endpoint sender;  // of the datagram being received
-  boost::asio::steady_timer heartbeat_timer{detail::local_io()};
+  boost::asio::steady_timer heartbeat_timer{detail::io_thread_context()};
   std::vector<char> buffer = std::vector<char>(kMaxDatagram + 1);
   // The bound socket's descriptor, for sending from any thread; -1 once
   // closed. The lock keeps it from closing under a sendto.
@@ -360,7 +360,7 @@ LocalSignaler::LocalSignaler(LocalSignalerOptions options) : impl_(std::make_sha
   impl_->options = std::move(options);
   impl_->owner = this;
   auto impl = impl_;
-  boost::asio::post(detail::local_io(), [impl] { impl->start(); });
+  boost::asio::post(detail::io_thread_context(), [impl] { impl->start(); });
 }
 
 LocalSignaler::~LocalSignaler() {
@@ -413,11 +413,11 @@ void LocalSignaler::close() {
   auto impl = impl_;
   auto done = std::make_shared<std::promise<void>>();
   auto finished = done->get_future();
-  boost::asio::post(detail::local_io(), [impl, done] {
+  boost::asio::post(detail::io_thread_context(), [impl, done] {
     impl->shut_down();
     done->set_value();
   });
-  if (detail::local_io().get_executor().running_in_this_thread()) return;
+  if (detail::io_thread_context().get_executor().running_in_this_thread()) return;
   finished.wait_for(std::chrono::seconds(5));
 }
 

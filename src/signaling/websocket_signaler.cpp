@@ -18,7 +18,7 @@
 #include <mutex>
 #include <optional>
 
-#include "signaling/local_io.hpp"
+#include "signaling/io_thread.hpp"
 #include "signaling/server_refusal.hpp"
 #include "signaling/websocket_endpoint.hpp"
 #include "util/log.hpp"
@@ -39,7 +39,7 @@ using TlsStream = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
 struct WebSocketSignaler::Impl : std::enable_shared_from_this<Impl> {
   WebSocketSignalerOptions options;
   detail::WebSocketEndpoint url;
-  asio::io_context& io = detail::local_io();
+  asio::io_context& io = detail::io_thread_context();
   Tcp::resolver resolver{io};
   asio::steady_timer retry_timer{io};
   std::optional<asio::ssl::context> tls_context;

@@ -2,7 +2,7 @@
 // commands on its stdin, replies and events from its stdout.
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
-import { readFileSync } from 'node:fs'
+import { readFileSync, createWriteStream } from 'node:fs'
 import { paths, debug } from './env.js'
 
 export class ScriptPeer {
@@ -21,7 +21,11 @@ export class ScriptPeer {
       this.notify()
     })
     createInterface({ input: this.child.stdout }).on('line', line => this.onLine(line))
+    // RTCENGINE_BROWSER_CPP_LOG=FILE keeps every line the C++ peer logs
+    // (with RTCENGINE_LOG=verbose: what a failure needs, without debug's timing).
+    const log = process.env.RTCENGINE_BROWSER_CPP_LOG ? createWriteStream(process.env.RTCENGINE_BROWSER_CPP_LOG, { flags: 'a' }) : null
     createInterface({ input: this.child.stderr }).on('line', line => {
+      log?.write(line + '\n')
       this.stderr.push(line)
       if (this.stderr.length > 400) this.stderr.shift()
       if (debug) process.stderr.write(`[cpp] ${line}\n`)

@@ -1,4 +1,4 @@
-#include "signaling/local_io.hpp"
+#include "signaling/io_thread.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 
@@ -9,7 +9,7 @@
 namespace rtcengine::detail {
 namespace {
 
-struct SharedIo {
+struct IoThread {
   boost::asio::io_context context{1};
   // Keeps run() going while no signaler has work queued.
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard{
@@ -34,10 +34,10 @@ void run_forever(boost::asio::io_context& context) {
 
 }  // namespace
 
-boost::asio::io_context& local_io() {
+boost::asio::io_context& io_thread_context() {
   // Never destroyed: signalers may still be closing while statics go away.
-  static SharedIo* io = [] {
-    auto* shared = new SharedIo();
+  static IoThread* io = [] {
+    auto* shared = new IoThread();
     std::thread([shared] { run_forever(shared->context); }).detach();
     return shared;
   }();

@@ -1,10 +1,12 @@
 #include "webrtc/sctp_factory.hpp"
 
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <utility>
 
 #include <media/sctp/dcsctp_transport.h>
+#include <media/sctp/sctp_transport_internal.h>
 #include <net/dcsctp/public/dcsctp_socket_factory.h>
 #include <p2p/base/default_ice_transport_factory.h>
 #include <p2p/base/dtls_transport_internal.h>
@@ -20,6 +22,15 @@ namespace {
 // half second during an outage and lets data flow within about that much
 // after the path is back.
 constexpr dcsctp::DurationMs kMaxRetransmitBackoff(500);
+
+// This libwebrtc's data channels take stream ids up to 1023 only
+// (cricket::kMaxSctpSid); a channel the peer opens on a higher id is dropped
+// without a word. dcsctp announces 65,535 streams all the same, so a browser
+// with more than 512 channels of its own picks ids above 1023 and its channels
+// hang (seen with 10,000 channels from Chromium: 5,000 open there, 1,144 seen
+// here). Announcing what the channels can use makes the peer refuse its
+// channel 1,025 itself, where its user sees it.
+constexpr std::uint16_t kUsableStreams = cricket::kMaxSctpStreams;
 
 // What a connection asked of its SCTP transport: settings, and the send
 // queue view to hand its socket to.
@@ -72,6 +83,8 @@ class TunedSocketFactory final : public dcsctp::DcSctpSocketFactory {
     tuned.max_timer_backoff_duration = kMaxRetransmitBackoff;
     tuned.mtu = settings_.packet_size;
     tuned.max_receiver_window_buffer_size = settings_.receive_window;
+    tuned.announced_maximum_incoming_streams = kUsableStreams;
+    tuned.announced_maximum_outgoing_streams = kUsableStreams;
     return observe_send_queue(
         DcSctpSocketFactory::Create(log_prefix, callbacks, std::move(packet_observer), tuned),
         send_queue_);

@@ -93,9 +93,19 @@ conformance('hostile browser', suite => {
   it(`${CHANNELS} channels nobody asked for: other sockets keep working`, { timeout: 120000 }, async () => {
     alive()
     const flood = await pair.page.call('floodChannels', CHANNELS)
-    assert.equal(flood.created, CHANNELS, `the page could open only ${flood.created} channels: ${flood.firstError}`)
+    // The C++ side announces the 1,024 streams its channels can use (ids
+    // above 1023 would be dropped there without a word), so Chromium itself
+    // refuses a channel once no id is free, where the page's code sees it.
+    const { maxChannels } = await pair.page.call('floodChannelStates')
+    assert.equal(maxChannels, 1024, 'the SCTP association should allow the streams the C++ side can use')
+    assert.ok(flood.created === CHANNELS || /creation failed/.test(flood.firstError),
+      `the page could open only ${flood.created} channels: ${flood.firstError}`)
+    // At least the ids the page's side of the association has (512, less
+    // the sockets already open), or the flood did not flood.
+    assert.ok(flood.created >= 500, `the page could open only ${flood.created} channels: ${flood.firstError}`)
     await stillWorks(pair, 'alive', 3)
-    console.log(`# ${await pair.page.call('floodChannelsOpen')} channels open on the page; C++ now ${mb(pair.cpp.memory().currentKb)}`)
+    console.log(`# ${flood.created} of ${CHANNELS} channels created (${flood.failed} refused by Chromium: ${flood.firstError}), ` +
+      `${await pair.page.call('floodChannelsOpen')} open on the page; C++ now ${mb(pair.cpp.memory().currentKb)}`)
   })
 
   it(`${JUNK_BYTES / MiB} MB of junk signaling: every message handled, sockets keep working`, { timeout: 400000 }, async () => {
@@ -110,12 +120,14 @@ conformance('hostile browser', suite => {
     console.log(`# ${junk.sent} junk messages of ${junk.bytesEach} bytes handled; C++ now ${mb(pair.cpp.memory().currentKb)}`)
   })
 
-  // Known open finding (issue 10 note): after the 10,000-channel flood this
-  // still fails in about half the runs; reported as todo so the rest of the
-  // suite guards CI, and visible in every run's output.
-  it('after all that, a new socket opens and works', { timeout: 60000, todo: 'a socket opened after the channel flood hangs in some runs' }, async () => {
+  it('after all that, a new socket opens and works', { timeout: 60000 }, async () => {
     alive()
-    await pair.socket('after-flood')
+    try {
+      await pair.socket('after-flood')
+    } catch (error) {
+      console.log(`# after-flood failed; page flood channels ${JSON.stringify(await pair.page.call('floodChannelStates'))}`)
+      throw error
+    }
     await stillWorks(pair, 'after-flood', 1)
   })
 

@@ -14,5 +14,5 @@ export {
   openWritable, openReadable, nextIncomingTransaction, send, read, pause, resume, waitBytes, waitPaused,
   waitFinished, waitSocketClosed, result, forget as forgetTransaction
 } from './transactions.js'
-export { floodChannels, floodChannelsOpen, junkSignaling, sendRawSignal } from './hostile.js'
+export { floodChannels, floodChannelsOpen, floodChannelStates, junkSignaling, sendRawSignal } from './hostile.js'
 export { openMany, connectAndOpen } from './glare.js'

@@ -19,6 +19,16 @@ export function floodChannels (count, prefix = 'flood-') {
   return { created: count - failed, failed, firstError }
 }
 
+// How the flood's channels stand, and how many streams the association
+// allows (each side gets half of the ids): what a socket opened after the
+// flood competes with.
+export function floodChannelStates () {
+  const states = {}
+  for (const channel of session.flood ?? []) states[channel.readyState] = (states[channel.readyState] ?? 0) + 1
+  const withId = (session.flood ?? []).filter(channel => channel.id !== null && channel.readyState !== 'closed').length
+  return { states, withId, maxChannels: engine().pc.sctp?.maxChannels ?? null }
+}
+
 export function floodChannelsOpen () {
   return (session.flood ?? []).filter(channel => channel.readyState === 'open').length
 }

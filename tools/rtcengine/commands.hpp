@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "session.hpp"
+#include "engine_setup.hpp"
 
 namespace rtcengine::cli {
 

@@ -1,4 +1,4 @@
-#include "session.hpp"
+#include "engine_setup.hpp"
 
 #include <stdexcept>
 

@@ -9,7 +9,7 @@
 
 #include <string>
 
-#include "session.hpp"
+#include "engine_setup.hpp"
 
 namespace rtcengine::cli {
 

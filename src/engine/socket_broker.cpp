@@ -203,7 +203,7 @@ void SocketBroker::on_channel_lost(std::uint64_t request_id,
 }
 
 void SocketBroker::watch_channel_opens(std::uint64_t request_id,
-                                       std::weak_ptr<SocketCore> weak_core) {
+                                       const std::weak_ptr<SocketCore>& weak_core) {
   auto check = guarded([request_id, weak_core](SocketBroker& self) {
     auto core = weak_core.lock();
     if (!core || self.host_.closed_reason() || core->is_closed()) return;

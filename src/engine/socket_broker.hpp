@@ -109,7 +109,7 @@ class SocketBroker {
   // Whether this side may create a channel now (see socket_broker.cpp).
   bool may_create_channels() const;
   void fulfil(std::uint64_t request_id, std::shared_ptr<SocketCore> core);
-  void watch_channel_opens(std::uint64_t request_id, std::weak_ptr<SocketCore> core);
+  void watch_channel_opens(std::uint64_t request_id, const std::weak_ptr<SocketCore>& core);
   void on_channel_lost(std::uint64_t request_id, const std::shared_ptr<SocketCore>& core);
   void on_unnegotiated_channel(const std::string& prefix, std::shared_ptr<DataChannel> channel);
   void on_negotiated_channel(std::shared_ptr<DataChannel> channel);

@@ -1,5 +1,6 @@
-// The connection's life: start, one Session per settled role, automatic ICE
-// restart with backoff, the public state, and the close sequence.
+// The connection's life: start, the role exchange, one Session per settled
+// role, automatic ICE restart with backoff, the public state, and the close
+// sequence.
 #include "engine/engine_core.hpp"
 
 #include "engine/close_drain.hpp"
@@ -34,10 +35,9 @@ EngineCore::EngineCore(std::shared_ptr<Signaler> signaler, EngineOptions options
       signaler_(std::move(signaler)),
       options_(std::move(options)),
       roles_(options_.role, next_role_seed),
-      auth_(options_.shared_secret),
-      outbox_(signaler_, [this](const std::string& error) { report_error(Error(error)); }),
       status_(fixed_role(options_.role)),
       errors_(this),
+      signals_(signaler_, options_.shared_secret, loop_, *this),
       broker_(loop_, *this, peer_extensions_) {
   Runtime::instance().request_log_level(options_.log_level);
   raise_log_level(options_.log_level);
@@ -66,7 +66,7 @@ void EngineCore::connect() {
 void EngineCore::start() {
   started_ = true;
   set_state(ConnectionState::connecting);
-  install_signaler_handlers();
+  signals_.install(weak_from_this());
   try {
     signaler_->start();
   } catch (const std::exception& error) {
@@ -85,6 +85,58 @@ void EngineCore::request_socket(std::optional<std::string> label, SocketHandler 
     broker_.request_negotiated(*label, std::move(open), std::move(on_fail));
   } else {
     broker_.request_unnegotiated(kUnnegotiatedSocketPrefix, std::move(open), std::move(on_fail));
+  }
+}
+
+void EngineCore::send_own_seed() {
+  Json message = {{"type", "role"}, {"seed", roles_.seed()}};
+  if (options_.protocol_extensions) message[kExtensionsKey] = PeerExtensions::announcement();
+  signals_.send(std::move(message));
+}
+
+void EngineCore::on_role_message(const Json& message) {
+  auto seed = message.find("seed");
+  if (seed == message.end() || !seed->is_number()) {
+    report_error(ProtocolError("ignored a role message without a numeric seed: " +
+                               message.dump().substr(0, 120)));
+    return;
+  }
+  // Before any channel of the session opens: the peer's description, and so
+  // its channels, come after this message on the signaling path.
+  if (options_.protocol_extensions) {
+    *peer_extensions_ = PeerExtensions::from_role_message(message);
+  }
+  auto outcome = roles_.on_remote_seed(seed->get<double>());
+  RTCENGINE_LOG(
+      info,
+      "engine " << this << ": remote seed " << seed->get<double>() << ", own " << roles_.seed()
+                << (outcome.peer_restarted ? ", peer restarted" : "")
+                << (outcome.role_settled ? (*roles_.polite() ? ", polite" : ", impolite") : ""));
+  if (outcome.peer_restarted) {
+    end_session("the peer restarted");
+    status_.count_peer_restart();
+  }
+  if (outcome.send_own_seed) send_own_seed();
+  if (outcome.role_settled) {
+    signals_.agree_on_key();  // after our reply: the key is made from our latest share
+    status_.set_role(*roles_.polite() ? Role::polite : Role::impolite);
+    open_session();
+  }
+}
+
+void EngineCore::on_remote_description(const Json& description) {
+  session_->negotiation->on_remote_description(description);
+}
+
+void EngineCore::on_remote_candidate(const Json& candidate) {
+  session_->negotiation->on_remote_candidate(candidate);
+}
+
+void EngineCore::on_signaler_ready(bool ready) {
+  signals_.on_ready_changed(ready);
+  if (ready && restart_waiting_for_signaler_) {
+    restart_waiting_for_signaler_ = false;
+    attempt_ice_restart();
   }
 }
 
@@ -159,21 +211,21 @@ void EngineCore::open_session() {
   }
   session->negotiation = std::make_unique<PerfectNegotiation>(
       *session->connection, session->polite,
-      [this](Json message) { send_signal(std::move(message)); },
+      [this](Json message) { signals_.send(std::move(message)); },
       [this](const std::string& error) { report_error(ProtocolError(error)); });
   session_ = std::move(session);
   RTCENGINE_LOG(info, "engine " << this << ": connection " << generation_ << " opened as "
                                 << (session_->polite ? "polite" : "impolite"));
   restart_delay_ = std::chrono::milliseconds(0);
   set_state(ConnectionState::connecting);
-  replay_early_signals();
+  signals_.replay_early();
   broker_.on_connection_opened();
 }
 
 void EngineCore::end_session(const std::string& reason) {
   if (!session_) return;
   auto session = std::move(session_);
-  early_signals_.clear();
+  signals_.drop_early();
   // Sockets of this connection close now; requests not yet answered move on
   // to the next connection.
   broker_.abort_session(*session, reason);
@@ -335,7 +387,7 @@ void EngineCore::begin_close() {
 
 void EngineCore::finish_close() {
   end_session("the engine was closed");
-  remove_signaler_handlers();
+  signals_.remove();
   broker_.abort_kept("the engine was closed");
   set_state(ConnectionState::closed);
   try {

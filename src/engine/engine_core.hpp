@@ -1,8 +1,7 @@
-// The engine's coordinator: it owns the signaler, the role exchange and the
-// current connection (Session), and hands socket work to the SocketBroker.
+// The engine's coordinator: the role exchange, the current connection
+// (Session), automatic ICE restart and the close sequence. The signaler's
+// traffic goes through PeerSignals, socket work to the SocketBroker.
 // Everything here runs on the EventLoop; the public Engine posts into it.
-// engine_core.cpp holds the connection's life (start, sessions, ICE restart,
-// close); peer_signals.cpp what comes from and goes to the signaler.
 #pragma once
 
 #include <cstdint>
@@ -12,22 +11,21 @@
 #include <optional>
 #include <string>
 
-#include "engine/early_signals.hpp"
 #include "engine/engine_status.hpp"
 #include "engine/error_reporter.hpp"
+#include "engine/peer_signals.hpp"
 #include "engine/session.hpp"
-#include "engine/signaling_outbox.hpp"
 #include "engine/socket_broker.hpp"
 #include "negotiation/peer_extensions.hpp"
 #include "negotiation/role_assignment.hpp"
-#include "negotiation/signaling_gate.hpp"
 #include "rtcengine/engine.hpp"
 #include "webrtc/event_loop.hpp"
 
 namespace rtcengine::detail {
 
 class EngineCore final : public std::enable_shared_from_this<EngineCore>,
-                         private SocketBroker::Host {
+                         private SocketBroker::Host,
+                         private PeerSignals::Host {
  public:
   using SocketHandler = Engine::SocketHandler;
   using FailHandler = SocketBroker::FailHandler;
@@ -57,8 +55,8 @@ class EngineCore final : public std::enable_shared_from_this<EngineCore>,
   bool wait_for(ConnectionState state, std::chrono::milliseconds timeout) const;
 
  private:
-  // engine_core.cpp
   void start();
+  void send_own_seed();
   void open_session();
   void end_session(const std::string& reason);
   void on_peer_state(PeerState state);
@@ -66,8 +64,6 @@ class EngineCore final : public std::enable_shared_from_this<EngineCore>,
   void schedule_ice_restart(std::chrono::milliseconds delay);
   void attempt_ice_restart();
   void set_state(ConnectionState state);
-  // Reports an error after which no connection can be made, then closes.
-  void end_on_final_error(const Error& error);
   void begin_close();
   void finish_close();
   PeerConnectionConfig connection_config() const;
@@ -81,29 +77,20 @@ class EngineCore final : public std::enable_shared_from_this<EngineCore>,
     });
   }
 
-  // peer_signals.cpp
-  void install_signaler_handlers();
-  void remove_signaler_handlers();
-  void on_signaler_ready(bool ready);
-  void on_role_message(const Json& message);
-  void on_description_message(const Json& message);
-  void on_candidate_message(const Json& message);
-  void keep_early_signal(const Json& message);
-  void replay_early_signals();
-  void send_signal(Json message);
-  void send_own_seed();
-  // With a shared secret: a role or description message passes the
-  // SignalingGate; false when it waits for the key or is refused (reported).
-  bool authentic(const Json& message);
-  // After the peer's role message: the key with its share; sends what waited.
-  void agree_on_key();
-  void on_key_confirmation(const Json& message);
+  // PeerSignals::Host
+  void on_role_message(const Json& message) override;
+  void on_remote_description(const Json& description) override;
+  void on_remote_candidate(const Json& candidate) override;
+  bool has_connection() const override { return session_ != nullptr; }
+  void on_signaler_ready(bool ready) override;
+  bool closing() const override { return closing_; }
+  void end_on_final_error(const Error& error) override;
 
   // SocketBroker::Host
   Session* session() override { return session_.get(); }
   std::optional<std::string> closed_reason() const override;
   bool connected() const override { return status_.state() == ConnectionState::connected; }
-  void report_error(const Error& error) override { errors_.report(error); }
+  void report_error(const Error& error) override { errors_.report(error); }  // both hosts
   void on_internal_channel_closed(std::uint64_t generation) override;
 
   EventLoop& loop_;
@@ -112,18 +99,15 @@ class EngineCore final : public std::enable_shared_from_this<EngineCore>,
   RoleAssignment roles_;
   // Filled from the peer's role message; shared with every socket.
   std::shared_ptr<PeerExtensions> peer_extensions_ = std::make_shared<PeerExtensions>();
-  SignalingGate auth_;
-  SignalingOutbox outbox_;
   EngineStatus status_;
   ErrorReporter errors_;
-  EarlySignals early_signals_;
+  PeerSignals signals_;
   SocketBroker broker_;
   std::unique_ptr<Session> session_;
   std::uint64_t generation_ = 0;
   bool started_ = false;
   bool closing_ = false;
   std::string close_reason_;  // set when the engine closed itself; failed requests say it
-  Signaler::ListenerId ready_listener_ = 0;
 
   // ICE restart with backoff.
   std::chrono::milliseconds restart_delay_{0};

@@ -1,172 +1,135 @@
-// What comes from the peer through the signaler (role seeds, descriptions,
-// candidates, key confirmations) and what the engine sends back, through
-// the SignalingGate when a shared secret is set.
-#include "engine/engine_core.hpp"
-#include "util/log.hpp"
+#include "engine/peer_signals.hpp"
 
 namespace rtcengine::detail {
 
-void EngineCore::install_signaler_handlers() {
-  std::weak_ptr<EngineCore> weak = weak_from_this();
-  auto route = [weak](void (EngineCore::*method)(const Json&)) {
-    return [weak, method](const Json& message) {
-      auto self = weak.lock();
-      if (!self) return;
-      self->post([method, message](EngineCore& core) {
-        if (!core.closing_) (core.*method)(message);
-      });
-    };
-  };
-  signaler_->on("role", route(&EngineCore::on_role_message));
-  signaler_->on("description", route(&EngineCore::on_description_message));
-  signaler_->on("icecandidate", route(&EngineCore::on_candidate_message));
-  signaler_->on("key-confirmation", route(&EngineCore::on_key_confirmation));
-  signaler_->on_error([weak](const Error& error) {
-    auto self = weak.lock();
-    if (!self) return;
-    std::string text = error.what();
-    if (dynamic_cast<const SignalingError*>(&error)) {
-      // The signaler gave up for good: report, then close.
-      self->post([text](EngineCore& core) { core.end_on_final_error(SignalingError(text)); });
-      return;
-    }
-    self->post([text](EngineCore& core) { core.report_error(ProtocolError(text)); });
+PeerSignals::PeerSignals(std::shared_ptr<Signaler> signaler, std::string shared_secret,
+                         EventLoop& loop, Host& host)
+    : signaler_(std::move(signaler)),
+      loop_(loop),
+      host_(host),
+      gate_(std::move(shared_secret)),
+      outbox_(signaler_, [&host](const std::string& error) { host.report_error(Error(error)); }) {}
+
+void PeerSignals::route(const std::string& type, void (PeerSignals::*handle)(const Json&)) {
+  signaler_->on(type, [owner = owner_, this, handle, &loop = loop_](const Json& message) {
+    loop.post([owner, this, handle, message] {
+      auto alive = owner.lock();
+      if (alive && !host_.closing()) (this->*handle)(message);
+    });
   });
-  ready_listener_ = signaler_->add_ready_listener([weak](bool ready) {
-    if (auto self = weak.lock()) {
-      self->post([ready](EngineCore& core) { core.on_signaler_ready(ready); });
-    }
-  });
-  if (signaler_->ready()) on_signaler_ready(true);
 }
 
-void EngineCore::remove_signaler_handlers() {
+void PeerSignals::install(std::weak_ptr<void> owner) {
+  owner_ = std::move(owner);
+  route("role", &PeerSignals::on_role);
+  route("description", &PeerSignals::on_description);
+  route("icecandidate", &PeerSignals::on_candidate);
+  route("key-confirmation", &PeerSignals::on_key_confirmation);
+  // These run on the signaler's thread: they touch nothing of ours but the
+  // loop (process-wide) until the owner is known to live.
+  signaler_->on_error([owner = owner_, this, &loop = loop_](const Error& error) {
+    std::string text = error.what();
+    bool final = dynamic_cast<const SignalingError*>(&error) != nullptr;
+    loop.post([owner, this, text, final] {
+      if (!owner.lock()) return;
+      if (final) {
+        host_.end_on_final_error(SignalingError(text));  // the signaler gave up for good
+      } else {
+        host_.report_error(ProtocolError(text));
+      }
+    });
+  });
+  ready_listener_ =
+      signaler_->add_ready_listener([owner = owner_, this, &loop = loop_](bool ready) {
+        loop.post([owner, this, ready] {
+          if (owner.lock()) host_.on_signaler_ready(ready);
+        });
+      });
+  if (signaler_->ready()) host_.on_signaler_ready(true);
+}
+
+void PeerSignals::remove() {
   if (ready_listener_) signaler_->remove_ready_listener(ready_listener_);
   ready_listener_ = 0;
-  signaler_->off("role");
-  signaler_->off("description");
-  signaler_->off("icecandidate");
-  signaler_->off("key-confirmation");
+  for (const char* type : {"role", "description", "icecandidate", "key-confirmation"}) {
+    signaler_->off(type);
+  }
   signaler_->on_error(nullptr);
 }
 
-void EngineCore::on_signaler_ready(bool ready) {
-  outbox_.on_ready_changed(ready);
-  if (ready && restart_waiting_for_signaler_) {
-    restart_waiting_for_signaler_ = false;
-    attempt_ice_restart();
-  }
+void PeerSignals::send(Json message) {
+  for (auto& ready : gate_.outgoing(std::move(message))) outbox_.send(std::move(ready));
 }
 
-// ---- shared secret (SignalingGate): the key agreed with the peer ----
-void EngineCore::send_signal(Json message) {
-  for (auto& ready : auth_.outgoing(std::move(message))) outbox_.send(std::move(ready));
-}
-
-bool EngineCore::authentic(const Json& message) {
-  auto verdict = auth_.incoming(message);
+bool PeerSignals::authentic(const Json& message) {
+  auto verdict = gate_.incoming(message);
   if (verdict.error.empty()) return verdict.pass;
   if (verdict.final) {
-    end_on_final_error(AuthenticationError(verdict.error));
+    host_.end_on_final_error(AuthenticationError(verdict.error));
   } else if (verdict.authentication) {
-    report_error(AuthenticationError(verdict.error));
+    host_.report_error(AuthenticationError(verdict.error));
   } else {
-    report_error(ProtocolError(verdict.error));
+    host_.report_error(ProtocolError(verdict.error));
   }
   return false;
 }
 
-void EngineCore::agree_on_key() {
-  if (!auth_.enabled()) return;
-  auto released = auth_.agree();
+void PeerSignals::agree_on_key() {
+  if (!gate_.enabled()) return;
+  auto released = gate_.agree();
   // Its only error is the final one: too many keys were never confirmed.
-  if (!released.error.empty()) end_on_final_error(AuthenticationError(released.error));
+  if (!released.error.empty()) host_.end_on_final_error(AuthenticationError(released.error));
   for (auto& message : released.outgoing) outbox_.send(std::move(message));
   for (const auto& message : released.incoming) {
     if (message.value("type", "") == "description") {
-      on_description_message(message);
+      on_description(message);
     } else {
       on_key_confirmation(message);
     }
   }
 }
 
-void EngineCore::on_key_confirmation(const Json& message) {
+void PeerSignals::on_role(const Json& message) {
+  if (authentic(message)) host_.on_role_message(message);
+}
+
+void PeerSignals::on_key_confirmation(const Json& message) {
   authentic(message);  // all it does: confirms the key, or reports a wrong one
 }
-// ---- end of shared secret ----
 
-void EngineCore::send_own_seed() {
-  Json message = {{"type", "role"}, {"seed", roles_.seed()}};
-  if (options_.protocol_extensions) message[kExtensionsKey] = PeerExtensions::announcement();
-  send_signal(std::move(message));
-}
-
-void EngineCore::on_role_message(const Json& message) {
+void PeerSignals::on_description(const Json& message) {
   if (!authentic(message)) return;
-  auto seed = message.find("seed");
-  if (seed == message.end() || !seed->is_number()) {
-    report_error(ProtocolError("ignored a role message without a numeric seed: " +
-                               message.dump().substr(0, 120)));
-    return;
-  }
-  // Before any channel of the session opens: the peer's description, and so
-  // its channels, come after this message on the signaling path.
-  if (options_.protocol_extensions) {
-    *peer_extensions_ = PeerExtensions::from_role_message(message);
-  }
-  auto outcome = roles_.on_remote_seed(seed->get<double>());
-  RTCENGINE_LOG(
-      info,
-      "engine " << this << ": remote seed " << seed->get<double>() << ", own " << roles_.seed()
-                << (outcome.peer_restarted ? ", peer restarted" : "")
-                << (outcome.role_settled ? (*roles_.polite() ? ", polite" : ", impolite") : ""));
-  if (outcome.peer_restarted) {
-    end_session("the peer restarted");
-    status_.count_peer_restart();
-  }
-  if (outcome.send_own_seed) send_own_seed();
-  if (outcome.role_settled) {
-    agree_on_key();  // after our reply: the key is made from our latest share
-    status_.set_role(*roles_.polite() ? Role::polite : Role::impolite);
-    open_session();
-  }
-}
-
-void EngineCore::on_description_message(const Json& message) {
-  if (!authentic(message)) return;
-  if (!session_) {
-    keep_early_signal(message);
+  if (!host_.has_connection()) {
+    keep_early(message);
     return;
   }
   auto description = message.find("description");
-  session_->negotiation->on_remote_description(description == message.end() ? Json()
-                                                                            : *description);
+  host_.on_remote_description(description == message.end() ? Json() : *description);
 }
 
-void EngineCore::on_candidate_message(const Json& message) {
-  if (!session_) {
-    keep_early_signal(message);
+void PeerSignals::on_candidate(const Json& message) {
+  if (!host_.has_connection()) {
+    keep_early(message);
     return;
   }
   auto candidate = message.find("candidate");
   if (candidate == message.end()) {
-    report_error(ProtocolError("ignored an icecandidate message without a candidate field"));
+    host_.report_error(ProtocolError("ignored an icecandidate message without a candidate field"));
     return;
   }
-  session_->negotiation->on_remote_candidate(*candidate);
+  host_.on_remote_candidate(*candidate);
 }
 
-void EngineCore::keep_early_signal(const Json& message) {
-  if (auto dropped = early_signals_.keep(message)) report_error(ProtocolError(*dropped));
+void PeerSignals::keep_early(const Json& message) {
+  if (auto dropped = early_.keep(message)) host_.report_error(ProtocolError(*dropped));
 }
 
-void EngineCore::replay_early_signals() {
-  for (const auto& message : early_signals_.take()) {
+void PeerSignals::replay_early() {
+  for (const auto& message : early_.take()) {
     if (message["type"] == "description") {
-      on_description_message(message);
+      on_description(message);
     } else {
-      on_candidate_message(message);
+      on_candidate(message);
     }
   }
 }

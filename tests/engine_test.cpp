@@ -188,7 +188,7 @@ TEST(Engine, InvalidOptionsAreRefusedWithTheFieldNamed) {
   EngineOptions huge_packets;
   huge_packets.sctp_packet_size = 9000;
   expect_field(huge_packets, "sctp_packet_size");
-  EXPECT_THROW(parse_role("rude"), InvalidOptionError);
+  EXPECT_THROW((void)parse_role("rude"), InvalidOptionError);
   EXPECT_EQ(parse_role("polite"), Role::polite);
   auto server = parse_ice_server("turn:alice:secret@127.0.0.1:3478");
   EXPECT_EQ(server.urls.at(0), "turn:127.0.0.1:3478");

@@ -20,36 +20,52 @@
 
 namespace rtcengine {
 
+/// Settings of a WebSocketSignaler; plain values with defaults.
 struct WebSocketSignalerOptions {
-  // ws://HOST:PORT/ROOM or wss://HOST:PORT/ROOM, optionally ?token=T&secret=S.
+  /// ws://HOST:PORT/ROOM or wss://HOST:PORT/ROOM, optionally ?token=T&secret=S.
   std::string url;
-  // Sent as "Authorization: Bearer TOKEN" when not empty.
+  /// Sent as "Authorization: Bearer TOKEN" when not empty.
   std::string token;
+  /// First delay before reconnecting after a drop, doubled up to reconnect_max.
   std::chrono::milliseconds reconnect_initial{200};
+  /// Longest delay between reconnection attempts.
   std::chrono::milliseconds reconnect_max{5000};
-  // wss://: CA bundle to trust (empty: the system's), and whether to check
-  // the server's certificate at all (turn off only for tests).
+  /// wss://: CA bundle to trust (empty: the system's).
   std::string ca_file;
+  /// wss://: whether to check the server's certificate at all (turn off
+  /// only for tests).
   bool verify_certificate = true;
-  // room-full (two other clients hold the room) is retried, since one of
-  // them may be this client's own old connection the server has not dropped
-  // yet; after this long (and 3 refusals) it is final. A client that was in
-  // the room before waits at least 70 s, past the server's keep-alive.
+  /// room-full (two other clients hold the room) is retried, since one of
+  /// them may be this client's own old connection the server has not dropped
+  /// yet; after this long (and 3 refusals) it is final. A client that was in
+  /// the room before waits at least 70 s, past the server's keep-alive.
   std::chrono::milliseconds room_full_timeout{10000};
 };
 
-class WebSocketSignaler : public Signaler {
+/// A signaler through an rtcengine-signal room. Its connection runs on the
+/// signaling I/O thread that every signaler of the process shares; its
+/// handlers run there (see Signaler).
+class WebSocketSignaler final : public Signaler {
  public:
-  // Throws InvalidOptionError for a URL it cannot use.
+  /// Starts connecting at once. Throws InvalidOptionError for a URL it
+  /// cannot use, a ca_file it cannot load, or bad delays.
   explicit WebSocketSignaler(WebSocketSignalerOptions options);
+  /// Connects to `url` with the default options; throws as above.
   explicit WebSocketSignaler(std::string url);
+  /// Closes (see close()); never throws.
   ~WebSocketSignaler() override;
 
+  /// Queues one message for the server to relay. Throws ClosedError once
+  /// closed, Error while not connected to the server or when the message
+  /// is over kMaxMessageBytes.
   void send(const Json& message) override;
+  /// Leaves the room: ready() turns false and the connection closes. Waits
+  /// up to 5 s for the I/O thread to let go of it (not when called on that
+  /// thread). Calling it again does nothing.
   void close() override;
 
-  // The server connection is up (the peer may still be absent).
-  bool connected_to_server() const;
+  /// Whether the server connection is up (the peer may still be absent).
+  [[nodiscard]] bool connected_to_server() const;
 
  private:
   struct Impl;

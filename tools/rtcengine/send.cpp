@@ -141,7 +141,8 @@ int run_send(const GlobalOptions& options, const std::vector<std::string>& paths
           try {
             (*control)->write_event(kInterruptedEvent, "the sender was interrupted (Ctrl-C)");
             (*control)->close();
-            (*control)->wait_closed(std::chrono::seconds(2));
+            // Best effort: the process exits either way.
+            (void)(*control)->wait_closed(std::chrono::seconds(2));
           } catch (const Error&) {}
           display.note("interrupted");
           return kExitInterrupted;
@@ -152,7 +153,8 @@ int run_send(const GlobalOptions& options, const std::vector<std::string>& paths
       try {
         (*control)->close();
       } catch (const Error&) {}
-      (*control)->wait_closed(std::chrono::seconds(10));
+      // Bounded: the next round opens a new control socket either way.
+      (void)(*control)->wait_closed(std::chrono::seconds(10));
     }
   }
   display.note("sent " + std::to_string(files.size() - failures) + " of " +

@@ -33,7 +33,7 @@ void wait_for_io_thread() {
   std::promise<void> done;
   boost::asio::post(detail::io_thread_context(), [&] { done.set_value(); });
   require(done.get_future().wait_for(std::chrono::seconds(30)) == std::future_status::ready,
-          "the signaling I/O thread is stuck");
+          "the signalers' I/O thread is stuck");
 }
 
 class Sender {

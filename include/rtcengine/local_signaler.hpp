@@ -28,8 +28,8 @@ struct LocalSignalerOptions {
 };
 
 /// A signaler over datagram sockets in a private folder of this machine.
-/// Its sockets and heartbeats run on the signaling I/O thread that every
-/// signaler of the process shares; its handlers run there (see Signaler).
+/// Its sockets and heartbeats run on the I/O thread that every signaler of
+/// the process shares; its handlers run there (see Signaler).
 class LocalSignaler final : public Signaler {
  public:
   /// Joins the channel. Throws SignalingError when the folder is not

@@ -43,8 +43,8 @@ struct WebSocketSignalerOptions {
 };
 
 /// A signaler through an rtcengine-signal room. Its connection runs on the
-/// signaling I/O thread that every signaler of the process shares; its
-/// handlers run there (see Signaler).
+/// I/O thread that every signaler of the process shares; its handlers run
+/// there (see Signaler).
 class WebSocketSignaler final : public Signaler {
  public:
   /// Starts connecting at once. Throws InvalidOptionError for a URL it

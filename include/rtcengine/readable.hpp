@@ -90,7 +90,9 @@ class Readable final {
   /// Undoes this side's pause().
   void resume();
   /// Cancels: the writer fails with `reason` (bytes that are not UTF-8 are
-  /// replaced). Runs on the engine's thread and waits for it.
+  /// replaced). Runs on the engine's thread and waits for it. Once it
+  /// returned, no chunk or progress handler starts; the final state
+  /// `failed` runs once. Safe inside a handler.
   void stop(const std::string& reason = "cancelled by the receiver");
 
   /// The state now.

@@ -105,9 +105,12 @@ class Socket final {
   /// kept (bounded) for it.
   void on_error(ErrorHandler handler);
 
-  /// Sends everything already written, then closes; close fires on both
-  /// sides. Returns at once (wait_closed() waits); calling it again does
-  /// nothing.
+  /// Sends everything already written, then closes; on_close fires once on
+  /// both sides. Returns at once (wait_closed() waits); calling it again
+  /// does nothing. Once it returned no data, event or drain handler of this
+  /// socket starts, not even for frames already arrived; called on another
+  /// thread while one runs, it waits for that one. Safe inside a handler
+  /// (docs/api.md, "Handlers and close()").
   void close();
   /// Waits until the socket is closed; false on timeout. Throws UsageError
   /// on the engine's thread (use on_close() there).

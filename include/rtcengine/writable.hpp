@@ -75,7 +75,9 @@ class Writable final {
   /// Undoes this side's pause().
   void resume();
   /// Aborts: the reader fails with `reason` (bytes that are not UTF-8 are
-  /// replaced, as the reason crosses the wire as JSON).
+  /// replaced, as the reason crosses the wire as JSON). Once it returned,
+  /// only the final state `failed` runs, once: no progress handler nor any
+  /// other state. Safe inside a handler.
   void stop(const std::string& reason = "stopped by the sender");
 
   /// The state now.

@@ -69,8 +69,14 @@ void SocketBroker::request_unnegotiated(const std::string& prefix, ChannelHandle
 }
 
 void SocketBroker::add_request(Request request) {
+  // A request made with a handler and no future learns of it through the
+  // engine's on_error(): a refused label is never silent.
   auto fail = [&](auto error) {
-    if (request.on_fail) request.on_fail(std::make_exception_ptr(error));
+    if (request.on_fail) {
+      request.on_fail(std::make_exception_ptr(error));
+    } else {
+      host_.report_error(error);
+    }
   };
   if (auto reason = host_.closed_reason()) {
     fail(ClosedError(*reason));

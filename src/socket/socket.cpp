@@ -51,7 +51,12 @@ void Socket::on_event(const std::string& name, EventHandler handler) {
 }
 void Socket::on_close(CloseHandler handler) { core_->on_close(std::move(handler)); }
 void Socket::on_error(ErrorHandler handler) { core_->on_error(std::move(handler)); }
-void Socket::close() { core_->close(); }
+void Socket::close() {
+  // First: from here no data, event or drain handler starts (docs/api.md,
+  // "Handlers and close()"), also for frames already arrived.
+  core_->stop_handlers();
+  core_->close();
+}
 bool Socket::wait_closed(std::chrono::milliseconds timeout) const {
   return core_->wait_closed(timeout);
 }

@@ -200,7 +200,10 @@ void SocketCore::refresh_buffered() {
     }
   }
   changed_.notify_all();
-  if (call_drain && drain_handler_) drain_handler_();
+  if (call_drain && drain_handler_) {
+    auto handler = drain_handler_;  // it may replace itself
+    handlers_.run([&] { handler(); });
+  }
   finish_close_if_drained();
 }
 
@@ -236,7 +239,10 @@ bool SocketCore::wait_closed(std::chrono::milliseconds timeout) const {
 }
 
 void SocketCore::receive(const std::uint8_t* data, std::size_t size, bool binary) {
+  // After Socket::close() only the close handshake's own events count.
+  bool stopped = handlers_.is_closed();
   if (binary) {
+    if (stopped) return;
     if (!inbox_.push(Inbox::data_key(), Message::from_bytes(Bytes(data, data + size)))) {
       report(Error("socket \"" + label_ + "\": a binary message was dropped because " +
                    "no data handler was set and the kept frames reached their limit"));
@@ -245,6 +251,7 @@ void SocketCore::receive(const std::uint8_t* data, std::size_t size, bool binary
   }
   auto decoded = decode_text(std::string_view(reinterpret_cast<const char*>(data), size));
   if (auto* bad = std::get_if<BadFrame>(&decoded)) {
+    if (stopped) return;
     report(ProtocolError("socket \"" + label_ + "\": " + bad->reason));
     return;
   }
@@ -257,9 +264,11 @@ void SocketCore::receive(const std::uint8_t* data, std::size_t size, bool binary
       handler(event->payload);
       return;
     }
+    if (stopped) return;
     kept =
         inbox_.push(Inbox::event_key(event->name), Message::from_json(std::move(event->payload)));
   } else {
+    if (stopped) return;
     kept = inbox_.push(Inbox::data_key(),
                        Message::from_json(std::move(std::get<DataFrame>(decoded).value)));
   }
@@ -278,15 +287,24 @@ void SocketCore::report(const Error& error) {
 }
 
 void SocketCore::on_data(Socket::DataHandler handler) {
-  apply([handler = std::move(handler)](SocketCore& self) {
-    self.inbox_.set_handler(Inbox::data_key(), handler);
+  Inbox::Deliver deliver;
+  if (handler) {
+    // The inbox belongs to this core: `this` outlives every delivery.
+    deliver = [this, handler = std::move(handler)](const Message& message) {
+      handlers_.run([&] { handler(message); });
+    };
+  }
+  apply([deliver = std::move(deliver)](SocketCore& self) {
+    self.inbox_.set_handler(Inbox::data_key(), deliver);
   });
 }
 
 void SocketCore::on_event(const std::string& name, Socket::EventHandler handler) {
   Inbox::Deliver deliver;
   if (handler) {
-    deliver = [handler = std::move(handler)](const Message& message) { handler(message.json()); };
+    deliver = [this, handler = std::move(handler)](const Message& message) {
+      handlers_.run([&] { handler(message.json()); });
+    };
   }
   apply([name, deliver = std::move(deliver)](SocketCore& self) {
     self.inbox_.set_handler(Inbox::event_key(name), deliver);

@@ -18,6 +18,7 @@
 #include "rtcengine/message.hpp"
 #include "rtcengine/socket.hpp"
 #include "socket/inbox.hpp"
+#include "util/handler_gate.hpp"
 #include "webrtc/data_channel.hpp"
 #include "webrtc/event_loop.hpp"
 
@@ -85,7 +86,13 @@ class SocketCore : public std::enable_shared_from_this<SocketCore> {
   void on_error(Socket::ErrorHandler handler);
   void on_drain(Socket::DrainHandler handler);
 
+  // Starts the close: sends what was written, then the close handshake.
+  // The handlers keep running until the channel closes (the engine's own
+  // close uses this, so its transactions still hear their peer meanwhile).
   void close();
+  // Socket::close(): no data, event or drain handler starts after this
+  // returns; called on another thread, waits for one running now.
+  void stop_handlers() { handlers_.close(); }
   SocketStats stats() const;
 
  private:
@@ -134,6 +141,9 @@ class SocketCore : public std::enable_shared_from_this<SocketCore> {
   bool closing_ = false;
   bool drain_wanted_ = false;
   std::atomic<bool> closed_{false};
+
+  // Data, event and drain handlers run through it (see stop_handlers()).
+  HandlerGate handlers_;
 
   // Engine thread only.
   Inbox inbox_;

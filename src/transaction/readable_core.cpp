@@ -229,8 +229,7 @@ void ReadableCore::finish() {
   }
   status_.changed().notify_all();
   if (writer_has_extension_) tell(*socket_, kVerifiedEvent, {{"bytes", received_}});
-  socket_->close();
-  status_.report_progress();
+  socket_->close();  // the done state comes with a last progress report
 }
 
 void ReadableCore::on_socket_closed() {
@@ -317,6 +316,7 @@ void ReadableCore::stop(const std::string& reason) {
   loop_.run_and_wait([self, reason] {
     self->stop_pending_ = true;
     self->fail_here("stopped here: " + reason, kCancelEvent, false, &reason);
+    self->status_.stop_handlers();
   });
 }
 

@@ -38,18 +38,37 @@ void TransferStatus::set_state(TransferState state) {
   loop_.post([weak = self_, state] {
     auto self = weak.lock();
     if (!self) return;
+    if (state != TransferState::done && state != TransferState::failed) {
+      self->handlers_.run([&] {
+        TransferStateHandler handler;
+        {
+          std::lock_guard lock(self->mutex_);
+          // Posted before the end, run after it: the end is what counts.
+          if (self->ended()) return;
+          handler = self->state_handler_;
+        }
+        if (handler) handler(state);
+      });
+      return;
+    }
+    // The end, once (ended() is final), past stop_handlers(): the last calls.
     TransferStateHandler handler;
+    ProgressHandler progress_handler;
+    TransferProgress progress;
     {
       std::lock_guard lock(self->mutex_);
       handler = self->state_handler_;
+      if (state == TransferState::done) {
+        progress_handler = self->progress_handler_;
+        progress = self->measure();
+      }
     }
+    if (progress_handler) progress_handler(progress);
     if (handler) handler(state);
-    if (state == TransferState::done || state == TransferState::failed) {
-      // Nothing follows the end: drop the handlers and any cycles through them.
-      std::lock_guard lock(self->mutex_);
-      self->state_handler_ = nullptr;
-      self->progress_handler_ = nullptr;
-    }
+    // Nothing follows the end: drop the handlers and any cycles through them.
+    std::lock_guard lock(self->mutex_);
+    self->state_handler_ = nullptr;
+    self->progress_handler_ = nullptr;
   });
 }
 
@@ -124,18 +143,25 @@ void TransferStatus::on_state_change(TransferStateHandler handler) {
   state_handler_ = std::move(handler);
 }
 
-void TransferStatus::report_progress() {
-  ProgressHandler handler;
-  TransferProgress progress;
-  {
-    std::lock_guard lock(mutex_);
-    handler = progress_handler_;
-    if (live_bytes_) {
-      if (auto bytes = live_bytes_()) meter_.record(*bytes);
-    }
-    progress = snapshot();
+TransferProgress TransferStatus::measure() {
+  if (live_bytes_) {
+    if (auto bytes = live_bytes_()) meter_.record(*bytes);
   }
-  if (handler) handler(progress);
+  return snapshot();
+}
+
+void TransferStatus::report_progress() {
+  handlers_.run([&] {
+    ProgressHandler handler;
+    TransferProgress progress;
+    {
+      std::lock_guard lock(mutex_);
+      if (ended()) return;
+      handler = progress_handler_;
+      progress = measure();
+    }
+    if (handler) handler(progress);
+  });
 }
 
 void TransferStatus::schedule_progress() {

@@ -18,6 +18,7 @@
 
 #include "rtcengine/transfer_progress.hpp"
 #include "transaction/progress_meter.hpp"
+#include "util/handler_gate.hpp"
 
 namespace rtcengine::detail {
 
@@ -60,7 +61,9 @@ class TransferStatus {
   bool hold(Hold hold, bool on);
   // Running or paused as the holds say, once started and until the end.
   void update_running();
-  // Posts the state handler (which is dropped after done or failed).
+  // Posts the state handler. A state that is no longer current once its
+  // turn comes after the end is skipped; the end itself is delivered once,
+  // done preceded by a last progress report, and then the handlers go.
   void set_state(TransferState state);
   // Records the failure; false when the transfer had ended already.
   bool fail(const std::string& reason, Failure kind = Failure::error);
@@ -68,6 +71,8 @@ class TransferStatus {
   void throw_if_failed() const;
   ProgressMeter& meter() { return meter_; }
   TransferProgress snapshot() const;
+  // snapshot() after recording the live bytes.
+  TransferProgress measure();
 
   // These take mutex().
   // This side's pause (or resume); false when it was so already or the
@@ -84,15 +89,21 @@ class TransferStatus {
   void on_state_change(TransferStateHandler handler);
 
   // Engine's thread: reports progress now, or every progress interval
-  // until the end.
+  // until the end; nothing once ended (the end reports its own).
   void report_progress();
   void schedule_progress();
+  // stop() after it made the transfer final, without mutex(): no progress
+  // or state handler starts after this returns (but the final state's),
+  // and one running on another thread has returned.
+  void stop_handlers() { handlers_.close(); }
 
  private:
   EventLoop& loop_;
   const std::chrono::milliseconds progress_interval_;
   const LiveBytes live_bytes_;
   std::weak_ptr<TransferStatus> self_;
+  // Progress and intermediate states run through it; taken before mutex_.
+  HandlerGate handlers_;
 
   mutable std::mutex mutex_;
   std::condition_variable changed_;

@@ -139,9 +139,8 @@ void WritableCore::on_verified() {
     if (status_.current() == TransferState::failed) return;
     acked_ = given_;
     status_.meter().record(confirmed_bytes());
-    status_.set_state(TransferState::done);
+    status_.set_state(TransferState::done);  // with a last progress report
   }
-  status_.report_progress();
 }
 
 void WritableCore::on_socket_closed() {
@@ -274,11 +273,15 @@ void WritableCore::resume() {
 }
 
 void WritableCore::stop(const std::string& reason) {
+  bool ended;
   {
     std::lock_guard lock(status_.mutex());
-    if (status_.ended()) return;
-    fail("stopped here: " + reason, TransferStatus::Failure::stop);
+    ended = status_.ended();
+    if (!ended) fail("stopped here: " + reason, TransferStatus::Failure::stop);
   }
+  // Final now: no progress or state handler but the final state's after this.
+  status_.stop_handlers();
+  if (ended) return;
   // The socket is gone: the reader learned from its close.
   if (!tell(*socket_, kAbortEvent, reason)) return;
   loop_.post_after(std::chrono::duration_cast<std::chrono::milliseconds>(kReaderCloseGrace),

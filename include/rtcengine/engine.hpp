@@ -30,83 +30,120 @@ namespace rtcengine {
 
 namespace detail {
 class EngineCore;
+class HandlerGate;
 template <typename T>
 class Incoming;
 }  // namespace detail
 
+/// One connection to one peer, through one signaler. Create it with
+/// create(); hold it by shared_ptr. Every method may be called from any
+/// thread; all handlers of one engine (and of its sockets and transactions)
+/// run on the engine's thread, one at a time, and must not block.
 class Engine final {
  public:
+  /// Called with a socket once it is open.
   using SocketHandler = std::function<void(SocketPtr socket)>;
+  /// Called with each new connection state.
   using StateHandler = std::function<void(ConnectionState state)>;
+  /// Called with an error that happened in the background.
   using ErrorHandler = std::function<void(const Error& error)>;
+  /// Called with a transaction the peer started.
   using ReadableHandler = std::function<void(ReadablePtr readable)>;
 
-  // Throws InvalidOptionError for bad options.
-  static std::shared_ptr<Engine> create(std::shared_ptr<Signaler> signaler,
-                                        EngineOptions options = {});
-  // Closes the engine. Outside a handler it waits (up to 4 s) for the close
-  // to finish, so no handler of this engine runs after it returns.
+  /// Starts an engine on `signaler` (connecting at once unless
+  /// options.auto_connect is false). Throws InvalidOptionError for bad
+  /// options.
+  [[nodiscard]] static std::shared_ptr<Engine> create(std::shared_ptr<Signaler> signaler,
+                                                      EngineOptions options = {});
+  /// Closes the engine. Outside a handler it waits (up to 4 s) for the close
+  /// to finish, so no handler of this engine runs after it returns.
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  // Starts connecting (needed only with auto_connect = false); after a
-  // failure, restarts ICE at once.
+  /// Starts connecting (needed only with auto_connect = false); after a
+  /// failure, restarts ICE at once.
   void connect();
-  // Closes every socket and the connection; the peer's engine closes too.
+  /// Sends what every socket was given (up to 2 s), then closes every
+  /// socket and the connection; the peer's engine closes too. Returns at
+  /// once; wait_for(ConnectionState::closed, ...) waits. Once it returned,
+  /// only the close's own handlers run: sockets' on_close, transactions'
+  /// final states and the state `closed`, once (docs/api.md, "Handlers and
+  /// close()"). Safe inside any handler; calling it again does nothing.
   void close();
+  /// Restarts ICE now (it also restarts by itself when the path fails).
   void restart_ice();
-  // Applies ice_servers and ice_policy to the live connection too.
+  /// Takes ice_servers and ice_policy from `options` and applies them to
+  /// the live connection too; its other fields are not used. Throws
+  /// InvalidOptionError for bad options.
   void update_options(EngineOptions options);
 
-  ConnectionState state() const;
+  /// The connection state now.
+  [[nodiscard]] ConnectionState state() const;
+  /// Replaces the state handler; it runs on the engine's thread.
   void on_state_change(StateHandler handler);
-  // Waits until the state is `state`; false on timeout (or when the engine
-  // closed while waiting for another state).
-  bool wait_for(ConnectionState state, std::chrono::milliseconds timeout) const;
-  // The role in perfect negotiation, once settled.
-  std::optional<Role> role() const;
+  /// Waits until the state is `state`; false on timeout (or when the engine
+  /// closed while waiting for another state). Not inside a handler.
+  [[nodiscard]] bool wait_for(ConnectionState state, std::chrono::milliseconds timeout) const;
+  /// The role in perfect negotiation, once settled.
+  [[nodiscard]] std::optional<Role> role() const;
 
-  // Negotiated socket: both peers call socket("label").
-  std::future<SocketPtr> socket(std::string label);
+  /// Negotiated socket: both peers call socket("label"); the future holds
+  /// it once open, or throws UsageError (label taken or reserved),
+  /// ClosedError (the engine closed first) or Error (the channel failed).
+  [[nodiscard]] std::future<SocketPtr> socket(std::string label);
+  /// The same, calling `on_open` on the engine's thread once open (not
+  /// after close()); failures go to on_error().
   void socket(std::string label, SocketHandler on_open);
-  // Unnegotiated socket: the peer receives it through on_socket()/next_socket().
-  std::future<SocketPtr> socket();
+  /// Unnegotiated socket: the peer receives it through on_socket() or
+  /// next_socket().
+  [[nodiscard]] std::future<SocketPtr> socket();
+  /// The same, with a handler instead of a future.
   void socket(SocketHandler on_open);
-  // The peer's unnegotiated sockets; kept until a handler is set.
+  /// The peer's unnegotiated sockets, on the engine's thread; those that
+  /// arrive before a handler is set are kept (bounded) until one is.
   void on_socket(SocketHandler handler);
-  // Blocking alternative to on_socket(); nullptr on timeout.
-  SocketPtr next_socket(std::chrono::milliseconds timeout);
+  /// Blocking alternative to on_socket(); nullptr on timeout. Throws
+  /// UsageError inside a handler.
+  [[nodiscard]] SocketPtr next_socket(std::chrono::milliseconds timeout);
 
-  // Negotiated transaction: one peer calls writable("label", metadata), the
-  // other readable("label"). The readable completes once metadata arrived.
-  std::future<WritablePtr> writable(std::string label, Json metadata, TransferOptions options = {});
-  std::future<ReadablePtr> readable(std::string label, TransferOptions options = {});
-  // Unnegotiated transaction: the peer receives it through on_readable() or
-  // next_readable().
-  std::future<WritablePtr> writable(Json metadata, TransferOptions options = {});
-  // The peer's unnegotiated transactions; kept until a handler is set.
+  /// Negotiated transaction: one peer calls writable("label", metadata),
+  /// the other readable("label"). Metadata is any UTF-8 JSON (UsageError
+  /// otherwise); its `size` enables progress fraction and ETA. Throws
+  /// InvalidOptionError for bad `options` (TransferOptions::validate).
+  [[nodiscard]] std::future<WritablePtr> writable(std::string label, Json metadata,
+                                                  TransferOptions options = {});
+  /// The reading side of a negotiated transaction; completes once the
+  /// writer's metadata arrived.
+  [[nodiscard]] std::future<ReadablePtr> readable(std::string label, TransferOptions options = {});
+  /// Unnegotiated transaction: the peer receives it through on_readable()
+  /// or next_readable().
+  [[nodiscard]] std::future<WritablePtr> writable(Json metadata, TransferOptions options = {});
+  /// The peer's unnegotiated transactions, on the engine's thread; kept
+  /// (bounded) until a handler is set.
   void on_readable(ReadableHandler handler);
-  // Blocking alternative to on_readable(); nullptr on timeout.
-  ReadablePtr next_readable(std::chrono::milliseconds timeout);
+  /// Blocking alternative to on_readable(); nullptr on timeout.
+  [[nodiscard]] ReadablePtr next_readable(std::chrono::milliseconds timeout);
 
-  // Errors that happen in the background: malformed signaling, refused
-  // descriptions or candidates, failures to reconnect. Kept until a handler
-  // is set.
+  /// Errors that happen in the background: malformed signaling, refused
+  /// descriptions or candidates, failures to reconnect. Kept (bounded)
+  /// until a handler is set; it runs on the engine's thread.
   void on_error(ErrorHandler handler);
 
-  std::future<ConnectionStats> stats();
+  /// The connection's figures now (bytes, packets, RTT, selected pair).
+  [[nodiscard]] std::future<ConnectionStats> stats();
 
-  // How many times the engine paired with a new peer instance (peer restart).
-  std::uint64_t peer_generation() const;
+  /// How many times the engine paired with a new peer instance (peer restart).
+  [[nodiscard]] std::uint64_t peer_generation() const;
 
  private:
   explicit Engine(std::shared_ptr<detail::EngineCore> core);
-  void take_incoming_readables();  // engine_transactions.cpp
   std::shared_ptr<detail::EngineCore> core_;
   // The peer's unnegotiated sockets and transactions, until taken.
   std::shared_ptr<detail::Incoming<SocketPtr>> incoming_sockets_;
   std::shared_ptr<detail::Incoming<ReadablePtr>> incoming_readables_;
+  // The handlers close() stops at once (docs/api.md, "Handlers and close()").
+  std::shared_ptr<detail::HandlerGate> handlers_;
 };
 
 using EnginePtr = std::shared_ptr<Engine>;

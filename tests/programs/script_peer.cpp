@@ -102,7 +102,8 @@ int main() {
   }
   if (engine) {
     engine->close();
-    engine->wait_for(rtcengine::ConnectionState::closed, std::chrono::seconds(5));
+    // A bounded wait before exiting; the exit comes either way.
+    (void)engine->wait_for(rtcengine::ConnectionState::closed, std::chrono::seconds(5));
   }
   emit("exit");
   std::cout.flush();
